@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mqsend builds and tests with (needs root or sudo).
+set -euo pipefail
+packages=(build-essential cmake pkg-config libcli11-dev libasio-dev libfmt-dev nlohmann-json3-dev
+          zlib1g-dev catch2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,46 @@
+#include "cli/exit_codes.hpp"
+
+#include "client/common/error.hpp"
+
+namespace mqsend::cli {
+
+void RunTally::count_failure(int code) {
+  ++failed;
+  switch (code) {
+    case error_code::kMessageIllegal:
+    case error_code::kInvalidArgument:
+      ++failed_invalid;
+      break;
+    case error_code::kNotFoundTopicException:
+    case error_code::kNoNameServerException:
+      ++failed_no_route;
+      break;
+    case error_code::kAccessBrokerTimeout:
+    case error_code::kCallTimeout:
+      ++failed_timeout;
+      break;
+    default:
+      break;
+  }
+}
+
+int exit_code_for(const RunTally& tally) {
+  if (tally.failed == 0) return exit_code::kAllSent;
+  if (tally.sent > 0) return exit_code::kSomeFailed;
+  if (tally.failed_invalid == tally.failed) return exit_code::kUsage;
+  if (tally.failed_no_route > 0) return exit_code::kNoRoute;
+  if (tally.failed_timeout == tally.failed) return exit_code::kTimeout;
+  return exit_code::kAllFailed;
+}
+
+const char* exit_code_help() {
+  return "Exit codes:\n"
+         "  0  every message was sent (SEND_OK, or stored with a FLUSH_*/SLAVE_* warning)\n"
+         "  1  some messages were sent and some failed\n"
+         "  2  usage error: bad flags or arguments, or every message failed validation\n"
+         "  3  no route: unknown topic without a default route, or no name server reachable\n"
+         "  4  every message failed\n"
+         "  5  every message failed by timeout\n";
+}
+
+}  // namespace mqsend::cli

@@ -1,0 +1,33 @@
+#pragma once
+// mqsend's documented exit codes and the rule that picks one from a run's outcomes.
+#include <cstddef>
+
+namespace mqsend::cli {
+
+namespace exit_code {
+inline constexpr int kAllSent = 0;        // every message sent (SEND_OK or stored with a warning)
+inline constexpr int kSomeFailed = 1;     // some messages sent, some failed
+inline constexpr int kUsage = 2;          // bad flags or arguments, or every message was invalid
+inline constexpr int kNoRoute = 3;        // no route: unknown topic without a default route, or no name server reachable
+inline constexpr int kAllFailed = 4;      // every message failed (broker or transport errors)
+inline constexpr int kTimeout = 5;        // every message failed and the failures were timeouts
+}  // namespace exit_code
+
+// What a run produced, counted per message.
+struct RunTally {
+  std::size_t sent = 0;
+  std::size_t failed = 0;
+  std::size_t failed_invalid = 0;   // of failed: rejected by validation before sending
+  std::size_t failed_no_route = 0;  // of failed: no route / name server unreachable
+  std::size_t failed_timeout = 0;   // of failed: send timed out
+
+  // Classifies an error code into the counters (failed included).
+  void count_failure(int error_code);
+};
+
+int exit_code_for(const RunTally& tally);
+
+// The text of the exit-code table, for --help.
+const char* exit_code_help();
+
+}  // namespace mqsend::cli

@@ -1,0 +1,68 @@
+#include "cli/options.hpp"
+
+#include <map>
+
+#include "cli/exit_codes.hpp"
+
+namespace mqsend::cli {
+
+void define_options(CLI::App& app, CliOptions& options) {
+  app.description(
+      "mqsend: send messages to an Apache RocketMQ cluster.\n"
+      "Without -m or --file, every line of standard input is one message "
+      "(CRLF handled, empty lines skipped).");
+  app.footer(exit_code_help());
+  app.option_defaults()->always_capture_default();
+
+  app.add_option("-n,--namesrv", options.name_servers,
+                 "Name server addresses, 'host:port;host:port'")
+      ->envname("NAMESRV_ADDR");
+  app.add_option("-t,--topic", options.topic, "Topic to send to")->required();
+  app.add_option("--tags", options.tags, "Message tag (TAGS property)");
+  app.add_option("--keys", options.keys, "Message keys, comma-separated (KEYS property)");
+  const std::map<std::string, SendMode> modes{
+      {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
+  app.add_option("--mode", options.mode, "Send mode: sync, async or oneway")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->default_str("sync");
+  app.add_option("--retries", options.retries,
+                 "Retries after a failed sync send (retryTimesWhenSendFailed)")
+      ->check(CLI::Range(0, 100));
+  app.add_option("--async-retries", options.async_retries,
+                 "Retries after a network failure of an async send (retryTimesWhenSendAsyncFailed)")
+      ->check(CLI::Range(0, 100));
+  app.add_flag("--retry-another-broker-when-not-store-ok",
+               options.retry_another_broker_when_not_store_ok,
+               "Retry on another broker when the broker stored the message with a warning "
+               "(FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE)");
+  app.add_flag("--latency-fault", options.latency_fault,
+               "Enable the latency fault strategy (avoid slow or failing brokers)");
+  app.add_option("--timeout", options.timeout_ms,
+                 "Budget in ms for one message, route lookup and all retries included")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
+  app.add_option("-g,--group", options.group, "Producer group");
+  app.add_option("-p,--property", options.properties,
+                 "User property key=value (repeatable)")
+      ->take_all();
+  app.add_option("--delay-level", options.delay_level,
+                 "Delay level 1..18 (1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h); 0 = none")
+      ->check(CLI::Range(0, 18));
+  app.add_option("--compress-over", options.compress_over,
+                 "Compress bodies of at least this many bytes (zlib level 5)");
+  app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
+  app.add_option("--serialize", options.serialize,
+                 "Request header serialization: json or rocketmq (binary)")
+      ->check(CLI::IsMember({"json", "rocketmq"}, CLI::ignore_case));
+  app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_flag("--json", options.json_output, "Print one JSON object per message");
+  auto* message = app.add_option("-m,--message", options.messages,
+                                 "Message body (repeatable: one message each)");
+  app.add_option("--file", options.file, "Send the whole file as one message (binary-safe)")
+      ->check(CLI::ExistingFile)
+      ->excludes(message);
+  app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
+}
+
+}  // namespace mqsend::cli

@@ -1,0 +1,40 @@
+#pragma once
+// mqsend's command-line options: the settings, their defaults, and the CLI11 definition.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace mqsend::cli {
+
+enum class SendMode { kSync, kAsync, kOneway };
+
+struct CliOptions {
+  std::string name_servers;           // "host:port;host:port"
+  std::string topic;
+  std::string tags;
+  std::string keys;                   // comma-separated
+  SendMode mode = SendMode::kSync;
+  int retries = 2;                    // retryTimesWhenSendFailed
+  int async_retries = 2;              // retryTimesWhenSendAsyncFailed
+  bool retry_another_broker_when_not_store_ok = false;
+  bool latency_fault = false;
+  std::int64_t timeout_ms = 3000;     // whole-send budget
+  std::string group = "mqsend_producer";
+  std::vector<std::string> properties;  // key=value
+  int delay_level = 0;
+  std::size_t compress_over = 4096;
+  std::size_t max_size = 4 * 1024 * 1024;
+  std::string serialize = "json";     // json | rocketmq
+  std::size_t inflight = 1024;        // async window
+  bool json_output = false;
+  std::vector<std::string> messages;  // -m, each one message
+  std::string file;                   // --file: whole file is one message
+};
+
+// Defines every flag on `app`, bound to `options`.
+void define_options(CLI::App& app, CliOptions& options);
+
+}  // namespace mqsend::cli

@@ -1,0 +1,64 @@
+#pragma once
+// Errors are values: a stable numeric code and a human message.
+// Codes below 10000 are RocketMQ broker/name-server response codes (ResponseCode.java);
+// codes from 10001 are client-side codes, the first ones matching the Java ClientErrorCode.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace mqsend {
+
+namespace error_code {
+// Java ClientErrorCode values.
+inline constexpr int kConnectBrokerException = 10001;
+inline constexpr int kAccessBrokerTimeout = 10002;
+inline constexpr int kBrokerNotExistException = 10003;
+inline constexpr int kNoNameServerException = 10004;
+inline constexpr int kNotFoundTopicException = 10005;
+// mqsend's own client codes.
+inline constexpr int kSendRequestFailed = 10101;   // frame could not be written
+inline constexpr int kConnectionClosed = 10102;    // peer closed with the request in flight
+inline constexpr int kProtocolError = 10103;       // malformed or oversized frame from the peer
+inline constexpr int kInvalidArgument = 10104;     // bad option or input
+inline constexpr int kCallTimeout = 10105;         // whole-send budget spent before an attempt could start
+inline constexpr int kShutdown = 10106;            // client stopped with the request pending
+// Validation failures use the broker's MESSAGE_ILLEGAL code, as the Java Validators do.
+inline constexpr int kMessageIllegal = 13;
+}  // namespace error_code
+
+// The symbolic name of a code ("SYSTEM_BUSY", "CONNECT_BROKER_EXCEPTION", ...), "UNKNOWN" if none.
+std::string_view error_code_name(int code);
+
+struct Error {
+  int code = 0;
+  std::string message;
+};
+
+// A value or an Error. Deliberately small: C++17 has no std::expected.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(state_); }
+  const T& value() const& { return std::get<0>(state_); }
+  T&& value() && { return std::get<0>(std::move(state_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  const Error& error() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, Error> state_;
+};
+
+// Result for operations without a value.
+using Status = std::optional<Error>;
+
+}  // namespace mqsend

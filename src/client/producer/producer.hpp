@@ -1,0 +1,78 @@
+#pragma once
+// The producer: DefaultMQProducer's send path (sendDefaultImpl) for sync, async and oneway
+// sends, on top of the route table, the fault strategy and the remoting client.
+//
+// Timeout rule (whole-send budget, apache/rocketmq #4720 / #8990): `send_timeout` covers the
+// route lookup and every attempt. No attempt starts once the budget is spent. An attempt that
+// is not the last gets at most an equal share of what remains (remaining / attempts left), so
+// a black-holed first broker cannot eat the whole budget; the last attempt gets all that remains.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/common/error.hpp"
+#include "client/producer/fault_strategy.hpp"
+#include "client/producer/message.hpp"
+#include "client/producer/send_result.hpp"
+#include "client/remoting/remoting_client.hpp"
+
+namespace mqsend {
+
+struct ProducerOptions {
+  std::vector<std::string> name_servers;
+  std::string group = "mqsend_producer";
+  Milliseconds send_timeout{3000};
+  int retries = 2;        // retryTimesWhenSendFailed: sync sends make 1 + retries attempts
+  int async_retries = 2;  // retryTimesWhenSendAsyncFailed: network failures of async sends
+  bool retry_another_broker_when_not_store_ok = false;
+  std::size_t max_message_size = 4 * 1024 * 1024;
+  std::size_t compress_over = 4096;
+  int compress_level = 5;
+  SerializeType serialize = SerializeType::kJson;
+  std::string default_topic = "TBW102";
+  int default_topic_queue_nums = 4;
+  FaultStrategyOptions fault;
+};
+
+// The outcome of one message: a SendResult or an error, plus what it cost.
+struct SendOutcome {
+  Result<SendResult> result;
+  std::vector<std::string> brokers_tried;
+  Milliseconds latency{0};
+};
+
+class Producer {
+ public:
+  using Callback = std::function<void(SendOutcome)>;
+
+  explicit Producer(ProducerOptions options);
+  ~Producer();  // waits for nothing: pending async sends fail with kShutdown
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  const ProducerOptions& options() const { return options_; }
+
+  // Sync: up to 1 + retries attempts, each on another broker when possible.
+  SendOutcome send(Message message);
+  // Async: one attempt plus up to async_retries retries on network failures.
+  // `callback` runs once, on the I/O thread, or inline when the message fails before sending.
+  void send_async(Message message, Callback callback);
+  // Oneway: one attempt; the outcome says whether the frame was written (no SendResult fields
+  // beyond the queue and the message id).
+  void send_oneway(Message message, Callback callback);
+
+  // Requests still in flight (async and oneway).
+  std::size_t in_flight() const;
+
+ private:
+  struct Impl;
+  ProducerOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mqsend

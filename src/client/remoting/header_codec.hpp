@@ -1,0 +1,23 @@
+#pragma once
+// The two RemotingCommand header serializations (protocol reference 1.3 and 1.4).
+// encode_* write the header fields only (not body, not frame words).
+#include <string>
+#include <string_view>
+
+#include "client/common/error.hpp"
+#include "client/remoting/remoting_command.hpp"
+
+namespace mqsend {
+
+// JSON: keys sorted as fastjson writes them, no whitespace, control characters as \u00XX,
+// remark and extFields omitted when absent/empty, "serializeTypeCurrentRPC":"JSON".
+void encode_json_header(const RemotingCommand& command, std::string& out);
+// Tolerant of whitespace, a trailing newline, unknown keys, numbers or booleans as extFields values.
+Status decode_json_header(std::string_view header, RemotingCommand& command);
+
+// ROCKETMQ binary: short code, byte language, short version, int opaque, int flag,
+// int remarkLen + remark, int extLen + (short keyLen, key, int valLen, value)*.
+void encode_binary_header(const RemotingCommand& command, std::string& out);
+Status decode_binary_header(std::string_view header, RemotingCommand& command);
+
+}  // namespace mqsend

@@ -1,0 +1,57 @@
+#pragma once
+// TCP transport on standalone Asio: one connection per "host:port", reused across requests,
+// many requests in flight per connection matched by opaque, a deadline on every request.
+//
+// The client owns its io_context and one I/O thread. Every public method is thread-safe.
+// Handlers run on the I/O thread, exactly once each, and must not block.
+// Error codes: error_code::kConnectBrokerException (connect failed / refused / connect timeout),
+// kSendRequestFailed (write failed), kAccessBrokerTimeout (no response before the deadline),
+// kConnectionClosed (connection dropped with the request in flight: failed at once, not at
+// the deadline), kProtocolError (peer sent a malformed or oversized frame; connection dropped),
+// kShutdown (client destroyed with the request pending).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "client/common/error.hpp"
+#include "client/remoting/remoting_command.hpp"
+
+namespace mqsend {
+
+using Milliseconds = std::chrono::milliseconds;
+
+class RemotingClient {
+ public:
+  using ResponseHandler = std::function<void(Result<RemotingCommand>)>;
+  using WrittenHandler = std::function<void(Status)>;
+
+  RemotingClient();
+  ~RemotingClient();  // fails pending requests with kShutdown, joins the I/O thread
+  RemotingClient(const RemotingClient&) = delete;
+  RemotingClient& operator=(const RemotingClient&) = delete;
+
+  // Assigns request.opaque (process-wide counter), sends, calls `handler` with the response
+  // (a command with the response flag and the same opaque) or an error.
+  void invoke_async(const std::string& address, RemotingCommand request, Milliseconds timeout,
+                    ResponseHandler handler);
+
+  // Blocks the calling thread (never the I/O thread) until the response or an error.
+  Result<RemotingCommand> invoke_sync(const std::string& address, RemotingCommand request,
+                                      Milliseconds timeout);
+
+  // Sets the oneway flag, sends, and calls `on_written` once the frame is fully written to the
+  // socket (nullopt) or could not be (connect / send failure, timeout).
+  void invoke_oneway(const std::string& address, RemotingCommand request, Milliseconds timeout,
+                     WrittenHandler on_written);
+
+  // Number of requests sent and not yet answered or failed, over all connections.
+  std::size_t pending_requests() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mqsend

@@ -1,0 +1,41 @@
+#pragma once
+// Route queries to the name servers (GET_ROUTEINFO_BY_TOPIC, protocol reference 6.1).
+//
+// The client starts with the first configured name server and sticks to the last one that
+// answered; on a transport failure it tries the next ones in turn within the same overall
+// timeout. Thread-safe.
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/common/error.hpp"
+#include "client/remoting/remoting_client.hpp"
+#include "client/route/topic_route_data.hpp"
+
+namespace mqsend {
+
+// "host:port;host:port" (',' and whitespace also separate; empty pieces are ignored).
+std::vector<std::string> parse_name_server_list(std::string_view text);
+
+class NameServerClient {
+ public:
+  NameServerClient(RemotingClient& remoting, std::vector<std::string> addresses);
+
+  // Errors: response_code::kTopicNotExist (the name server has no route) or any other response
+  // code, with the server's remark; error_code::kNoNameServerException when no address is
+  // configured; kProtocolError for an unreadable route body; otherwise the transport error of
+  // the last name server tried (kConnectBrokerException, kAccessBrokerTimeout, ...), its message
+  // naming every name server tried.
+  Result<TopicRouteData> get_route(const std::string& topic, Milliseconds timeout);
+
+  const std::vector<std::string>& addresses() const { return addresses_; }
+
+ private:
+  RemotingClient& remoting_;
+  const std::vector<std::string> addresses_;
+  std::atomic<std::size_t> current_{0};  // index of the name server to ask first
+};
+
+}  // namespace mqsend

@@ -1,0 +1,50 @@
+#pragma once
+// TopicRouteData as the name server sends it (protocol reference 6.2), its tolerant parser
+// (standard JSON and the legacy fastjson form with bare integer map keys) and its serializer.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/common/error.hpp"
+
+namespace mqsend {
+
+namespace perm {
+inline constexpr int kPriority = 8;
+inline constexpr int kRead = 4;
+inline constexpr int kWrite = 2;
+inline constexpr int kInherit = 1;
+}  // namespace perm
+
+inline constexpr std::int64_t kMasterBrokerId = 0;
+
+struct QueueData {
+  std::string broker_name;
+  int read_queue_nums = 0;
+  int write_queue_nums = 0;
+  int perm = 0;
+  int topic_sys_flag = 0;
+};
+
+struct BrokerData {
+  std::string cluster;
+  std::string broker_name;
+  std::map<std::int64_t, std::string> broker_addrs;  // brokerId -> "ip:port"; 0 = master
+};
+
+struct TopicRouteData {
+  std::string order_topic_conf;
+  std::vector<QueueData> queue_datas;
+  std::vector<BrokerData> broker_datas;
+};
+
+// Errors carry error_code::kProtocolError.
+Result<TopicRouteData> parse_topic_route_data(std::string_view json);
+
+// As the Java name server writes it: fields sorted, "filterServerTable":{}; with
+// `legacy_integer_keys` the brokerAddrs keys are bare integers ({0:"..."}), else quoted.
+std::string serialize_topic_route_data(const TopicRouteData& route, bool legacy_integer_keys);
+
+}  // namespace mqsend

@@ -1,0 +1,254 @@
+#include "harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace mqsend::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Pipes {
+  int in[2] = {-1, -1};
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+};
+
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const auto& entry : extra) {
+    const std::string key = entry.substr(0, entry.find('=') + 1);
+    std::vector<std::string> kept;
+    for (auto& existing : env) {
+      if (existing.compare(0, key.size(), key) != 0) kept.push_back(std::move(existing));
+    }
+    env = std::move(kept);
+    if (entry.size() > key.size()) env.push_back(entry);
+  }
+  return env;
+}
+
+int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, Pipes& p) {
+  if (pipe(p.in) != 0 || pipe(p.out) != 0 || pipe(p.err) != 0) throw std::runtime_error("pipe");
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  const int pid = fork();
+  if (pid < 0) throw std::runtime_error("fork");
+  if (pid == 0) {
+    dup2(p.in[0], 0);
+    dup2(p.out[1], 1);
+    dup2(p.err[1], 2);
+    for (int fd : {p.in[0], p.in[1], p.out[0], p.out[1], p.err[0], p.err[1]}) close(fd);
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+  close(p.in[0]);
+  close(p.out[1]);
+  close(p.err[1]);
+  return pid;
+}
+
+int wait_exit(int pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
+                          std::chrono::milliseconds limit, const std::vector<std::string>& env) {
+  signal(SIGPIPE, SIG_IGN);
+  Pipes p;
+  const auto start = Clock::now();
+  const int pid = spawn(argv, merged_environment(env), p);
+  fcntl(p.in[1], F_SETFL, O_NONBLOCK);
+  ProcessResult result;
+  std::size_t written = 0;
+  int in_fd = p.in[1];
+  if (input.empty()) {
+    close(in_fd);
+    in_fd = -1;
+  }
+  bool killed = false;
+  int open_outputs = 2;
+  while (open_outputs > 0) {
+    std::vector<pollfd> fds;
+    if (p.out[0] >= 0) fds.push_back({p.out[0], POLLIN, 0});
+    if (p.err[0] >= 0) fds.push_back({p.err[0], POLLIN, 0});
+    if (in_fd >= 0) fds.push_back({in_fd, POLLOUT, 0});
+    const auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    if (left.count() <= 0 && !killed) {
+      kill(pid, SIGKILL);
+      killed = true;
+    }
+    poll(fds.data(), fds.size(), killed ? 1000 : static_cast<int>(std::max<long>(1, left.count())));
+    for (const auto& f : fds) {
+      if (f.revents == 0) continue;
+      if (f.fd == in_fd) {
+        const ssize_t n = write(in_fd, input.data() + written, input.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        if (n < 0 && errno != EAGAIN) written = input.size();
+        if (written == input.size()) {
+          close(in_fd);
+          in_fd = -1;
+        }
+        continue;
+      }
+      char buf[65536];
+      const ssize_t n = read(f.fd, buf, sizeof buf);
+      std::string& sink = f.fd == p.out[0] ? result.out : result.err;
+      if (n > 0) {
+        sink.append(buf, static_cast<std::size_t>(n));
+      } else {
+        close(f.fd);
+        (f.fd == p.out[0] ? p.out[0] : p.err[0]) = -1;
+        --open_outputs;
+      }
+    }
+  }
+  if (in_fd >= 0) close(in_fd);
+  const int code = wait_exit(pid);
+  result.exit_code = killed ? -1 : code;
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  return result;
+}
+
+ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input,
+                         const std::vector<std::string>& env) {
+  std::vector<std::string> argv{MQSEND_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, input, std::chrono::seconds(60), env);
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  }
+  return lines;
+}
+
+TestCluster::TestCluster(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{MQSEND_CLUSTER_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Pipes p;
+  pid_ = spawn(argv, merged_environment({}), p);
+  close(p.in[1]);
+  close(p.err[0]);  // the cluster's log is not needed; closing makes its writes fail quietly
+  stdout_fd_ = p.out[0];
+  std::string line;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (line.find('\n') == std::string::npos) {
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    if (Clock::now() > deadline || poll(&fd, 1, 1000) < 0) break;
+    if (fd.revents == 0) continue;
+    char c[4096];
+    const ssize_t n = read(stdout_fd_, c, sizeof c);
+    if (n <= 0) break;
+    line.append(c, static_cast<std::size_t>(n));
+  }
+  if (line.find('\n') == std::string::npos) {
+    stop();
+    throw std::runtime_error("test cluster did not print its ready line: " + line);
+  }
+  ready_ = nlohmann::json::parse(line.substr(0, line.find('\n')));
+}
+
+TestCluster::~TestCluster() { stop(); }
+
+int TestCluster::stop() {
+  if (pid_ < 0) return 0;
+  kill(pid_, SIGTERM);
+  const int code = wait_exit(pid_);
+  pid_ = -1;
+  close(stdout_fd_);
+  return code;
+}
+
+std::string TestCluster::broker_addr(const std::string& name) const {
+  for (const auto& broker : ready_.at("brokers")) {
+    if (broker.at("name") == name) return broker.at("addr").get<std::string>();
+  }
+  throw std::runtime_error("no broker " + name);
+}
+
+nlohmann::json TestCluster::control(const nlohmann::json& command) const {
+  const std::string addr = ready_.at("control").get<std::string>();
+  const auto colon = addr.rfind(':');
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(addr.substr(colon + 1))));
+  inet_pton(AF_INET, addr.substr(0, colon).c_str(), &sa.sin_addr);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot reach the control port " + addr);
+  }
+  const std::string request = command.dump() + "\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    throw std::runtime_error("control write failed");
+  }
+  std::string reply;
+  char buf[65536];
+  while (reply.find('\n') == std::string::npos) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    reply.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return nlohmann::json::parse(reply.substr(0, reply.find('\n')));
+}
+
+std::vector<nlohmann::json> TestCluster::messages(const std::string& topic) const {
+  return control({{"cmd", "messages"}, {"topic", topic}}).at("messages").get<std::vector<nlohmann::json>>();
+}
+
+std::vector<nlohmann::json> TestCluster::log() const {
+  return control({{"cmd", "log"}}).at("log").get<std::vector<nlohmann::json>>();
+}
+
+std::string base64_decode(const std::string& text) {
+  static const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned value = 0;
+  int bits = -8;
+  for (char c : text) {
+    const auto pos = alphabet.find(c);
+    if (pos == std::string::npos) continue;
+    value = (value << 6) | static_cast<unsigned>(pos);
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((value >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+}  // namespace mqsend::test

@@ -1,0 +1,62 @@
+#pragma once
+// Integration-test harness: runs the real mqsend binary and the bundled test cluster as child
+// processes, and talks to the cluster's control port.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mqsend::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by the time limit
+  std::string out;
+  std::string err;
+  std::chrono::milliseconds elapsed{0};
+};
+
+// Runs `argv` (argv[0] is the program path) with `input` on stdin; kills it after `limit`.
+// `env` entries "K=V" are added to the environment; "K=" removes K.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "",
+                          std::chrono::milliseconds limit = std::chrono::seconds(30),
+                          const std::vector<std::string>& env = {});
+
+// Runs mqsend with `args`.
+ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input = "",
+                         const std::vector<std::string>& env = {});
+
+// Every JSON line of `text`.
+std::vector<nlohmann::json> json_lines(const std::string& text);
+
+// A running mqsend-testcluster, stopped (SIGTERM, then waited for) by the destructor.
+class TestCluster {
+ public:
+  explicit TestCluster(const std::vector<std::string>& args = {"--brokers", "2", "--auto-create-topic"});
+  ~TestCluster();
+  TestCluster(const TestCluster&) = delete;
+  TestCluster& operator=(const TestCluster&) = delete;
+
+  const nlohmann::json& ready() const { return ready_; }
+  std::string namesrv() const { return ready_.at("namesrv").get<std::string>(); }
+  std::string broker_addr(const std::string& name) const;
+
+  // Sends one control command, returns its reply.
+  nlohmann::json control(const nlohmann::json& command) const;
+  // The messages the brokers stored for `topic` (control "messages").
+  std::vector<nlohmann::json> messages(const std::string& topic) const;
+  // The request log (control "log").
+  std::vector<nlohmann::json> log() const;
+
+  // Stops the cluster and returns its exit code.
+  int stop();
+
+ private:
+  int pid_ = -1;
+  int stdout_fd_ = -1;
+  nlohmann::json ready_;
+};
+
+std::string base64_decode(const std::string& text);
+
+}  // namespace mqsend::test
