@@ -23,7 +23,8 @@ void define_options(CLI::App& app, CliOptions& options) {
   const std::map<std::string, SendMode> modes{
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
   app.add_option("--mode", options.mode, "Send mode: sync, async or oneway")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
+      ->type_name("sync|async|oneway")
       ->default_str("sync");
   app.add_option("--retries", options.retries,
                  "Retries after a failed sync send (retryTimesWhenSendFailed)")

@@ -44,6 +44,7 @@ struct SendOutcome {
   Result<SendResult> result;
   std::vector<std::string> brokers_tried;
   Milliseconds latency{0};
+  bool oneway = false;  // a oneway result only says the frame was written
 };
 
 class Producer {

@@ -147,7 +147,10 @@ Status JsonReader::read_number(std::string_view& token) {
     return pos_ - first;
   };
   if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
-  if (digits() == 0) return error("expected a number");
+  const std::size_t integer_start = pos_;
+  const std::size_t integer_digits = digits();
+  if (integer_digits == 0) return error("expected a number");
+  if (integer_digits > 1 && text_[integer_start] == '0') return error("leading zero in a number");
   if (pos_ < text_.size() && text_[pos_] == '.') {
     ++pos_;
     if (digits() == 0) return error("expected digits after '.'");

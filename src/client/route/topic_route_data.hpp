@@ -26,21 +26,41 @@ struct QueueData {
   int write_queue_nums = 0;
   int perm = 0;
   int topic_sys_flag = 0;
+
+  bool operator==(const QueueData& other) const {
+    return broker_name == other.broker_name && read_queue_nums == other.read_queue_nums &&
+           write_queue_nums == other.write_queue_nums && perm == other.perm &&
+           topic_sys_flag == other.topic_sys_flag;
+  }
 };
 
 struct BrokerData {
   std::string cluster;
   std::string broker_name;
   std::map<std::int64_t, std::string> broker_addrs;  // brokerId -> "ip:port"; 0 = master
+
+  bool operator==(const BrokerData& other) const {
+    return cluster == other.cluster && broker_name == other.broker_name &&
+           broker_addrs == other.broker_addrs;
+  }
 };
 
 struct TopicRouteData {
   std::string order_topic_conf;
   std::vector<QueueData> queue_datas;
   std::vector<BrokerData> broker_datas;
+
+  // Field-wise, lists in order (Java's topicRouteDataIsChange compares sorted copies).
+  bool operator==(const TopicRouteData& other) const {
+    return order_topic_conf == other.order_topic_conf && queue_datas == other.queue_datas &&
+           broker_datas == other.broker_datas;
+  }
+  bool operator!=(const TopicRouteData& other) const { return !(*this == other); }
 };
 
-// Errors carry error_code::kProtocolError.
+// Unknown fields are ignored, absent or null fields keep their defaults. Errors (not JSON, a
+// field of the wrong type, a non-integer broker id, nesting deeper than 64) carry
+// error_code::kProtocolError; no exception escapes.
 Result<TopicRouteData> parse_topic_route_data(std::string_view json);
 
 // As the Java name server writes it: fields sorted, "filterServerTable":{}; with

@@ -1,0 +1,357 @@
+#include "client/producer/producer.hpp"
+
+#include <fmt/format.h>
+
+#include "client/producer/compression.hpp"
+#include "client/producer/message_id.hpp"
+#include "client/producer/properties.hpp"
+#include "client/producer/send_request.hpp"
+#include "client/producer/validators.hpp"
+#include "client/remoting/codes.hpp"
+#include "client/route/name_server_client.hpp"
+#include "client/route/topic_route_table.hpp"
+
+namespace mqsend {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+Milliseconds elapsed_since(SteadyClock::time_point start) {
+  return std::chrono::duration_cast<Milliseconds>(SteadyClock::now() - start);
+}
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<Milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The budget an attempt may use: an equal share of what remains, all of it for the last one.
+Milliseconds attempt_budget(Milliseconds remaining, int attempts_left) {
+  return attempts_left <= 1 ? remaining : remaining / attempts_left;
+}
+
+bool is_transport_error(int code) {
+  return code == error_code::kConnectBrokerException || code == error_code::kAccessBrokerTimeout ||
+         code == error_code::kSendRequestFailed || code == error_code::kConnectionClosed ||
+         code == error_code::kProtocolError;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) {
+    if (!joined.empty()) joined += ", ";
+    joined += item;
+  }
+  return joined;
+}
+
+}  // namespace
+
+// A message ready for the wire: validated, id assigned, compressed, properties encoded.
+struct PreparedMessage {
+  std::string topic;
+  std::string uniq_key;
+  SendRequestPayload payload;
+};
+
+// One message's send loop state, shared by the attempts of an async send.
+struct SendState {
+  PreparedMessage message;
+  TopicPublishInfoPtr route;
+  SteadyClock::time_point start;
+  Milliseconds budget;
+  std::vector<std::string> brokers_tried;
+  std::optional<Error> last_error;
+  Producer::Callback callback;
+  int attempts_left = 1;
+  bool oneway = false;
+
+  Milliseconds remaining() const { return budget - elapsed_since(start); }
+
+  SendOutcome outcome(Result<SendResult> result) const {
+    return SendOutcome{std::move(result), brokers_tried, elapsed_since(start), oneway};
+  }
+
+  // Java's "Send [N] times, still failed" error, keeping the code of the last failure.
+  Error exhausted(bool call_timeout) const {
+    const Error cause = last_error.value_or(Error{error_code::kCallTimeout, "no attempt could start"});
+    const int code = call_timeout ? error_code::kCallTimeout : cause.code;
+    return Error{code, fmt::format("Send [{}] times, still failed, cost [{}]ms, Topic: {}, "
+                                   "BrokersSent: [{}]: {}",
+                                   brokers_tried.size(), elapsed_since(start).count(),
+                                   message.topic, join(brokers_tried),
+                                   call_timeout ? "call timeout" : cause.message)};
+  }
+};
+
+struct Producer::Impl {
+  explicit Impl(const ProducerOptions& options)
+      : options(options),
+        remoting(std::make_unique<RemotingClient>()),
+        name_servers(*remoting, options.name_servers),
+        routes(name_servers, TopicRouteTable::Options{options.default_topic,
+                                                      options.default_topic_queue_nums}),
+        strategy(options.fault),
+        request_options{options.group, options.default_topic, options.default_topic_queue_nums,
+                        true, options.serialize} {}
+
+  ~Impl() {
+    stopping = true;
+    remoting.reset();  // fails what is still pending while the rest of Impl is alive
+  }
+
+  Result<PreparedMessage> prepare(Message& message);
+  Result<TopicPublishInfoPtr> find_route(const std::string& topic, Milliseconds timeout);
+  std::optional<std::string> broker_address(const SendState& state, const std::string& broker);
+  RemotingCommand request_for(const PreparedMessage& message, const MessageQueue& queue) const;
+  void send_sync(SendState& state, Result<SendResult>& result);
+  void attempt_async(std::shared_ptr<SendState> state, const std::string& last_broker);
+  void finish(const std::shared_ptr<SendState>& state, Result<SendResult> result);
+
+  const ProducerOptions& options;
+  std::unique_ptr<RemotingClient> remoting;
+  NameServerClient name_servers;
+  TopicRouteTable routes;
+  FaultStrategy strategy;
+  UniqueIdGenerator ids;
+  SendRequestOptions request_options;
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+
+Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
+  if (Status invalid = check_message(message, options.max_message_size)) return *invalid;
+  PreparedMessage prepared;
+  prepared.topic = message.topic;
+  // Set once per message, kept across retries (MessageClientIDSetter).
+  if (message.property(property_key::kUniqKey).empty()) {
+    message.set_property(property_key::kUniqKey, ids.next());
+  }
+  if (message.property(property_key::kWait).empty()) message.set_wait_store_msg_ok(true);
+  prepared.uniq_key = std::string(message.property(property_key::kUniqKey));
+  prepared.payload.flag = message.flag;
+  if (message.body.size() >= options.compress_over &&
+      zlib_compress(message.body, options.compress_level, prepared.payload.body)) {
+    prepared.payload.sys_flag = sys_flag::kCompressedZlib;
+  } else {
+    prepared.payload.body = std::move(message.body);
+  }
+  encode_properties(message.properties, prepared.payload.properties);
+  return prepared;
+}
+
+Result<TopicPublishInfoPtr> Producer::Impl::find_route(const std::string& topic,
+                                                       Milliseconds timeout) {
+  auto route = routes.find(topic, timeout);
+  if (route) return route;
+  // Name servers that could not be reached: the run has no route either way.
+  if (is_transport_error(route.error().code)) {
+    return Error{error_code::kNoNameServerException, route.error().message};
+  }
+  return route;
+}
+
+std::optional<std::string> Producer::Impl::broker_address(const SendState& state,
+                                                          const std::string& broker) {
+  if (auto address = state.route->master_address(broker)) return address;
+  // The route may have moved on since it was cached (findBrokerAddressInPublish miss).
+  auto refreshed = routes.refresh(state.message.topic, std::max(state.remaining(), Milliseconds(1)));
+  if (refreshed) return (*refreshed)->master_address(broker);
+  return std::nullopt;
+}
+
+// The born timestamp is taken per attempt, as sendKernelImpl does.
+RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
+                                            const MessageQueue& queue) const {
+  SendRequestPayload payload = message.payload;
+  payload.born_timestamp_ms = wall_clock_ms();
+  return build_send_request(std::move(payload), queue, request_options);
+}
+
+void Producer::Impl::send_sync(SendState& state, Result<SendResult>& result) {
+  std::string last_broker;
+  std::optional<SendResult> stored_with_warning;
+  while (state.attempts_left > 0) {
+    const Milliseconds remaining = state.remaining();
+    if (remaining.count() <= 0) {
+      result = state.exhausted(true);
+      return;
+    }
+    auto queue = strategy.select(*state.route, last_broker);
+    if (!queue) break;
+    state.brokers_tried.push_back(queue->broker_name);
+    last_broker = queue->broker_name;
+    const Milliseconds budget = attempt_budget(remaining, state.attempts_left);
+    --state.attempts_left;
+    const auto attempt_start = SteadyClock::now();
+    const auto address = broker_address(state, queue->broker_name);
+    if (!address) {
+      state.last_error = Error{error_code::kBrokerNotExistException,
+                               "The broker[" + queue->broker_name + "] not exist"};
+      continue;
+    }
+    auto request = request_for(state.message, *queue);
+    auto response = remoting->invoke_sync(*address, std::move(request), budget);
+    const std::int64_t latency = elapsed_since(attempt_start).count();
+    if (!response) {
+      strategy.update(queue->broker_name, latency, true);
+      state.last_error = response.error();
+      continue;
+    }
+    auto sent = process_send_response(*response, state.message.uniq_key, *queue);
+    if (!sent) {
+      strategy.update(queue->broker_name, latency, true);
+      if (!is_retryable_response_code(sent.error().code)) {
+        result = sent.error();
+        return;
+      }
+      state.last_error = sent.error();
+      continue;
+    }
+    strategy.update(queue->broker_name, latency, false);
+    if (sent->status == SendStatus::kSendOk || !options.retry_another_broker_when_not_store_ok) {
+      result = std::move(sent);
+      return;
+    }
+    stored_with_warning = std::move(sent.value());
+  }
+  if (stored_with_warning) {
+    result = std::move(*stored_with_warning);
+    return;
+  }
+  result = state.exhausted(false);
+}
+
+void Producer::Impl::finish(const std::shared_ptr<SendState>& state, Result<SendResult> result) {
+  in_flight.fetch_sub(1, std::memory_order_relaxed);
+  state->callback(state->outcome(std::move(result)));
+}
+
+void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
+                                   const std::string& last_broker) {
+  const Milliseconds remaining = state->remaining();
+  if (remaining.count() <= 0 || stopping) {
+    finish(state, state->exhausted(!stopping));
+    return;
+  }
+  auto queue = strategy.select(*state->route, last_broker);
+  if (!queue) {
+    finish(state, state->exhausted(false));
+    return;
+  }
+  state->brokers_tried.push_back(queue->broker_name);
+  const Milliseconds budget = attempt_budget(remaining, state->attempts_left);
+  --state->attempts_left;
+  const auto address = state->route->master_address(queue->broker_name);
+  if (!address) {
+    state->last_error = Error{error_code::kBrokerNotExistException,
+                              "The broker[" + queue->broker_name + "] not exist"};
+    if (state->attempts_left > 0) {
+      attempt_async(std::move(state), queue->broker_name);
+    } else {
+      finish(state, state->exhausted(false));
+    }
+    return;
+  }
+  auto request = request_for(state->message, *queue);
+  const auto attempt_start = SteadyClock::now();
+  remoting->invoke_async(
+      *address, std::move(request), budget,
+      [this, state, queue = *queue, attempt_start](Result<RemotingCommand> response) mutable {
+        const std::int64_t latency = elapsed_since(attempt_start).count();
+        if (response) {
+          // Broker answers are final in async mode: only network failures are retried.
+          auto sent = process_send_response(*response, state->message.uniq_key, queue);
+          strategy.update(queue.broker_name, latency, !sent.ok());
+          finish(state, std::move(sent));
+          return;
+        }
+        strategy.update(queue.broker_name, latency, true);
+        state->last_error = response.error();
+        if (state->attempts_left > 0 && !stopping) {
+          attempt_async(std::move(state), queue.broker_name);
+        } else {
+          finish(state, state->exhausted(false));
+        }
+      });
+}
+
+Producer::Producer(ProducerOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>(options_)) {}
+
+Producer::~Producer() = default;
+
+std::size_t Producer::in_flight() const { return impl_->in_flight.load(); }
+
+SendOutcome Producer::send(Message message) {
+  SendState state;
+  state.start = SteadyClock::now();
+  state.budget = options_.send_timeout;
+  state.attempts_left = 1 + options_.retries;
+  auto prepared = impl_->prepare(message);
+  if (!prepared) return state.outcome(prepared.error());
+  state.message = std::move(prepared.value());
+  auto route = impl_->find_route(state.message.topic, state.remaining());
+  if (!route) return state.outcome(route.error());
+  state.route = std::move(route.value());
+  Result<SendResult> result = Error{error_code::kCallTimeout, "not sent"};
+  impl_->send_sync(state, result);
+  return state.outcome(std::move(result));
+}
+
+void Producer::send_async(Message message, Callback callback) {
+  auto state = std::make_shared<SendState>();
+  state->start = SteadyClock::now();
+  state->budget = options_.send_timeout;
+  state->attempts_left = 1 + options_.async_retries;
+  state->callback = std::move(callback);
+  impl_->in_flight.fetch_add(1, std::memory_order_relaxed);
+  auto prepared = impl_->prepare(message);
+  if (!prepared) return impl_->finish(state, prepared.error());
+  state->message = std::move(prepared.value());
+  auto route = impl_->find_route(state->message.topic, state->remaining());
+  if (!route) return impl_->finish(state, route.error());
+  state->route = std::move(route.value());
+  impl_->attempt_async(std::move(state), "");
+}
+
+void Producer::send_oneway(Message message, Callback callback) {
+  auto state = std::make_shared<SendState>();
+  state->start = SteadyClock::now();
+  state->budget = options_.send_timeout;
+  state->oneway = true;
+  state->callback = std::move(callback);
+  impl_->in_flight.fetch_add(1, std::memory_order_relaxed);
+  auto prepared = impl_->prepare(message);
+  if (!prepared) return impl_->finish(state, prepared.error());
+  state->message = std::move(prepared.value());
+  auto route = impl_->find_route(state->message.topic, state->remaining());
+  if (!route) return impl_->finish(state, route.error());
+  state->route = std::move(route.value());
+  auto queue = impl_->strategy.select(*state->route, "");
+  if (!queue) return impl_->finish(state, state->exhausted(false));
+  state->brokers_tried.push_back(queue->broker_name);
+  const auto address = state->route->master_address(queue->broker_name);
+  if (!address) {
+    return impl_->finish(state, Error{error_code::kBrokerNotExistException,
+                                      "The broker[" + queue->broker_name + "] not exist"});
+  }
+  auto request = impl_->request_for(state->message, *queue);
+  Impl* impl = impl_.get();
+  impl_->remoting->invoke_oneway(
+      *address, std::move(request), state->remaining(),
+      [impl, state, queue = *queue](Status failed) {
+        impl->strategy.update(queue.broker_name, elapsed_since(state->start).count(),
+                              failed.has_value());
+        if (failed) return impl->finish(state, *failed);
+        SendResult written;
+        written.msg_id = state->message.uniq_key;
+        written.queue = queue;
+        written.queue_offset = -1;
+        impl->finish(state, std::move(written));
+      });
+}
+
+}  // namespace mqsend

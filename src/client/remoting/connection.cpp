@@ -1,0 +1,371 @@
+#include "client/remoting/connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "client/remoting/codes.hpp"
+
+namespace mqsend {
+
+namespace {
+
+// A stale deadline-heap entry costs little; rebuild only when they clearly dominate.
+constexpr std::size_t kDeadlineHeapSlack = 1024;
+// A burst can grow a write buffer a lot; do not keep such a buffer forever.
+constexpr std::size_t kMaxRetainedWriteBuffer = 8 * 1024 * 1024;
+
+// "host:port" or "[v6-address]:port".
+bool split_address(const std::string& address, std::string& host, std::string& port) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
+  host = address.substr(0, colon);
+  port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const bool numeric_port = std::all_of(port.begin(), port.end(), [](unsigned char c) {
+    return std::isdigit(c) != 0;
+  });
+  return !host.empty() && numeric_port && port.size() <= 5;
+}
+
+std::string with_opaque(const std::string& reason, std::int32_t opaque) {
+  return fmt::format("{} (opaque {})", reason, opaque);
+}
+
+}  // namespace
+
+void PendingRequest::fail(Error error) {
+  if (auto* on_response = std::get_if<0>(&handler)) {
+    if (*on_response) (*on_response)(std::move(error));
+    return;
+  }
+  if (auto& on_written = std::get<1>(handler)) on_written(Status(std::move(error)));
+}
+
+void PendingRequest::complete_written() {
+  if (auto& on_written = std::get<1>(handler)) on_written(std::nullopt);
+}
+
+void Connection::OutgoingBatch::clear() {
+  bytes.clear();
+  requests.clear();
+  if (bytes.capacity() > kMaxRetainedWriteBuffer) bytes.shrink_to_fit();
+}
+
+Connection::Connection(asio::io_context& io, std::string address,
+                       std::atomic<std::size_t>& in_flight, ClosedCallback on_closed)
+    : io_(io),
+      address_(std::move(address)),
+      in_flight_(in_flight),
+      on_closed_(std::move(on_closed)),
+      resolver_(io),
+      socket_(io) {}
+
+bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequest& request) {
+  bool start_write = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return false;
+    deadlines_.push_back({request.deadline, opaque});
+    std::push_heap(deadlines_.begin(), deadlines_.end());
+    queued_.bytes.append(frame);
+    queued_.requests.push_back({opaque, request.oneway()});
+    pending_.emplace(opaque, std::move(request));
+    ++in_flight_;
+    if (state_ == State::kConnected && !write_in_progress_) {
+      write_in_progress_ = true;
+      start_write = true;
+    }
+  }
+  if (start_write) asio::post(io_, [self = shared_from_this()] { self->write_queued(); });
+  return true;
+}
+
+void Connection::start() {
+  asio::post(io_, [self = shared_from_this()] { self->resolve(); });
+}
+
+bool Connection::closed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return state_ == State::kClosed;
+}
+
+void Connection::resolve() {
+  std::string host;
+  std::string port;
+  if (!split_address(address_, host, port)) {
+    close(error_code::kConnectBrokerException,
+          fmt::format("connect to {} failed: invalid address, expected host:port", address_));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return;
+    state_ = State::kConnecting;
+  }
+  // No address_configured flag: a host with only loopback must still resolve 127.0.0.1.
+  resolver_.async_resolve(
+      host, port, asio::ip::resolver_base::numeric_service,
+      [self = shared_from_this()](const asio::error_code& error,
+                                  const asio::ip::tcp::resolver::results_type& endpoints) {
+        if (self->closed()) return;
+        if (error) {
+          self->close(error_code::kConnectBrokerException,
+                      fmt::format("connect to {} failed: resolve: {}", self->address_,
+                                  error.message()));
+          return;
+        }
+        self->connect(endpoints);
+      });
+}
+
+void Connection::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
+  asio::async_connect(socket_, endpoints,
+                      [self = shared_from_this()](const asio::error_code& error,
+                                                  const asio::ip::tcp::endpoint&) {
+                        if (self->closed()) return;
+                        if (error) {
+                          self->close(error_code::kConnectBrokerException,
+                                      fmt::format("connect to {} failed: {}", self->address_,
+                                                  error.message()));
+                          return;
+                        }
+                        self->on_connected();
+                      });
+}
+
+void Connection::on_connected() {
+  asio::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  bool start_write = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_ = State::kConnected;
+    start_write = !queued_.empty();
+    write_in_progress_ = start_write;
+  }
+  if (start_write) write_queued();
+  read();
+}
+
+void Connection::read() {
+  socket_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
+        if (self->closed()) return;
+        if (error) {
+          const std::string reason =
+              error == asio::error::eof
+                  ? fmt::format("connection to {} closed by peer", self->address_)
+                  : fmt::format("connection to {} lost: {}", self->address_, error.message());
+          self->close(error_code::kConnectionClosed, reason);
+          return;
+        }
+        self->on_read(bytes);
+      });
+}
+
+void Connection::on_read(std::size_t bytes) {
+  decoder_.feed(std::string_view(read_buffer_.data(), bytes));
+  RemotingCommand command;
+  Error decode_error;
+  FrameDecoder::State state;
+  while ((state = decoder_.next(command, decode_error)) == FrameDecoder::State::kFrame) {
+    if (command.is_response()) {
+      responses_.push_back(std::move(command));
+    } else if (!command.is_oneway()) {
+      answer_server_request(command);
+    }
+    command = RemotingCommand{};
+  }
+
+  {
+    // One lock for every response of this read; responses nobody waits for are dropped.
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& response : responses_) {
+      auto it = pending_.find(response.opaque);
+      if (it == pending_.end() || it->second.oneway()) continue;
+      answered_.emplace_back(std::move(it->second), std::move(response));
+      pending_.erase(it);
+      --in_flight_;
+    }
+    if (pending_.empty()) deadlines_.clear();
+  }
+  responses_.clear();
+  for (auto& [request, response] : answered_) {
+    auto& on_response = std::get<0>(request.handler);
+    if (on_response) on_response(std::move(response));
+  }
+  answered_.clear();
+
+  if (state == FrameDecoder::State::kError) {
+    close(error_code::kProtocolError,
+          fmt::format("protocol error on {}: {}", address_, decode_error.message));
+    return;
+  }
+  read();
+}
+
+void Connection::answer_server_request(const RemotingCommand& request) {
+  const std::string frame = encode_frame(RemotingCommand::response_to(
+      request, response_code::kRequestCodeNotSupported,
+      fmt::format("request type {} not supported by this client", request.code)));
+  bool start_write = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queued_.bytes.append(frame);
+    start_write = !write_in_progress_;
+    write_in_progress_ = true;
+  }
+  if (start_write) write_queued();
+}
+
+void Connection::write_queued() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return;
+    std::swap(writing_, queued_);
+  }
+  write_batch();
+}
+
+void Connection::write_batch() {
+  asio::async_write(socket_, asio::buffer(writing_.bytes),
+                    [self = shared_from_this()](const asio::error_code& error, std::size_t) {
+                      self->on_written(error);
+                    });
+}
+
+void Connection::on_written(const asio::error_code& error) {
+  if (closed()) return;
+  if (error) {
+    fail_unsent(fmt::format("send request to {} failed: {}", address_, error.message()));
+    close(error_code::kConnectionClosed,
+          fmt::format("connection to {} lost: {}", address_, error.message()));
+    return;
+  }
+  bool more = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& entry : writing_.requests) {
+      if (!entry.oneway) continue;
+      auto it = pending_.find(entry.opaque);
+      if (it == pending_.end()) continue;  // already timed out
+      completed_.push_back(std::move(it->second));
+      pending_.erase(it);
+      --in_flight_;
+    }
+    if (pending_.empty()) deadlines_.clear();
+    writing_.clear();
+    more = !queued_.empty();
+    if (more) {
+      std::swap(writing_, queued_);
+    } else {
+      write_in_progress_ = false;
+    }
+  }
+  if (more) write_batch();
+  for (auto& request : completed_) request.complete_written();
+  completed_.clear();
+}
+
+void Connection::fail_unsent(const std::string& reason) {
+  std::vector<std::pair<std::int32_t, PendingRequest>> unsent;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const OutgoingBatch* batch : {&writing_, &queued_}) {
+      for (const auto& entry : batch->requests) {
+        auto it = pending_.find(entry.opaque);
+        if (it == pending_.end()) continue;
+        unsent.emplace_back(entry.opaque, std::move(it->second));
+        pending_.erase(it);
+        --in_flight_;
+      }
+    }
+  }
+  for (auto& [opaque, request] : unsent) {
+    request.fail(Error{error_code::kSendRequestFailed, with_opaque(reason, opaque)});
+  }
+}
+
+Connection::PendingTable Connection::close_locked() {
+  state_ = State::kClosed;
+  in_flight_ -= pending_.size();
+  deadlines_.clear();
+  queued_.clear();
+  return std::exchange(pending_, PendingTable{});
+}
+
+void Connection::tear_down() {
+  resolver_.cancel();
+  asio::error_code ignored;
+  socket_.close(ignored);
+  on_closed_(*this);
+}
+
+void Connection::close(int code, const std::string& reason) {
+  PendingTable table;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return;
+    table = close_locked();
+  }
+  tear_down();
+  for (auto& [opaque, request] : table) request.fail(Error{code, with_opaque(reason, opaque)});
+}
+
+void Connection::expire(SteadyClock::time_point now) {
+  bool connecting = false;
+  bool abandon = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return;
+    while (!deadlines_.empty() && deadlines_.front().deadline <= now) {
+      std::pop_heap(deadlines_.begin(), deadlines_.end());
+      const DeadlineEntry entry = deadlines_.back();
+      deadlines_.pop_back();
+      auto it = pending_.find(entry.opaque);
+      if (it == pending_.end() || it->second.deadline != entry.deadline) continue;
+      expired_.emplace_back(entry.opaque, std::move(it->second));
+      pending_.erase(it);
+      --in_flight_;
+    }
+    connecting = state_ != State::kConnected;
+    if (state_ == State::kConnecting && pending_.empty()) {
+      close_locked();  // nobody waits for this connect attempt any more
+      abandon = true;
+    } else if (deadlines_.size() > 2 * pending_.size() + kDeadlineHeapSlack) {
+      compact_deadlines_locked();
+    }
+  }
+  if (abandon) tear_down();
+  for (auto& [opaque, request] : expired_) {
+    const auto timeout_ms = request.timeout.count();
+    if (connecting) {
+      request.fail(Error{error_code::kConnectBrokerException,
+                         fmt::format("connect to {} timed out after {} ms (opaque {})", address_,
+                                     timeout_ms, opaque)});
+    } else if (request.oneway()) {
+      request.fail(Error{error_code::kAccessBrokerTimeout,
+                         fmt::format("write to {} timed out after {} ms (opaque {})", address_,
+                                     timeout_ms, opaque)});
+    } else {
+      request.fail(Error{error_code::kAccessBrokerTimeout,
+                         fmt::format("wait response on {} timed out after {} ms (opaque {})",
+                                     address_, timeout_ms, opaque)});
+    }
+  }
+  expired_.clear();
+}
+
+void Connection::compact_deadlines_locked() {
+  deadlines_.clear();
+  for (const auto& [opaque, request] : pending_) deadlines_.push_back({request.deadline, opaque});
+  std::make_heap(deadlines_.begin(), deadlines_.end());
+}
+
+}  // namespace mqsend

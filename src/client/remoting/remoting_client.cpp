@@ -1,0 +1,183 @@
+#include "client/remoting/remoting_client.hpp"
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+#include <fmt/format.h>
+
+#include "client/remoting/connection.hpp"
+#include "client/remoting/frame_codec.hpp"
+
+namespace mqsend {
+
+namespace {
+
+// Process-wide, like the Java client's RemotingCommand.requestId; wraps to negative.
+std::atomic<std::int32_t> next_opaque{0};
+
+// Deadline resolution: a timed-out request fails at most this much after its deadline.
+constexpr Milliseconds kSweepInterval{5};
+
+}  // namespace
+
+class RemotingClient::Impl {
+ public:
+  Impl() : work_(asio::make_work_guard(io_)), sweep_timer_(io_), io_thread_([this] { io_.run(); }) {}
+
+  ~Impl() {
+    shutting_down_ = true;
+    asio::post(io_, [this] {
+      sweep_timer_.cancel();
+      for (const auto& connection : snapshot()) {
+        connection->close(error_code::kShutdown,
+                          fmt::format("client shut down with the request pending on {}",
+                                      connection->address()));
+      }
+    });
+    work_.reset();
+    io_thread_.join();
+  }
+
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void submit(const std::string& address, RemotingCommand& request, PendingRequest pending) {
+    request.opaque = next_opaque.fetch_add(1);
+    // Encoded outside any lock, into a per-thread buffer that keeps its capacity.
+    static thread_local std::string frame;
+    frame.clear();
+    encode_frame(request, frame);
+    for (;;) {
+      if (shutting_down_) {
+        fail_on_io_thread(std::move(pending),
+                          Error{error_code::kShutdown, "client is shutting down"});
+        return;
+      }
+      bool created = false;
+      const auto connection = connection_for(address, created);
+      if (connection->submit(request.opaque, frame, pending)) {
+        if (created) connection->start();
+        ensure_sweeping();
+        return;
+      }
+      forget(*connection);  // closed meanwhile: the next round opens a new one
+    }
+  }
+
+  bool on_io_thread() const { return std::this_thread::get_id() == io_thread_.get_id(); }
+
+  std::size_t pending_requests() const { return in_flight_.load(); }
+
+ private:
+  std::shared_ptr<Connection> connection_for(const std::string& address, bool& created) {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    auto& slot = connections_[address];
+    if (!slot) {
+      slot = std::make_shared<Connection>(io_, address, in_flight_,
+                                          [this](const Connection& closed) { forget(closed); });
+      created = true;
+    }
+    return slot;
+  }
+
+  void forget(const Connection& connection) {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    auto it = connections_.find(connection.address());
+    if (it != connections_.end() && it->second.get() == &connection) connections_.erase(it);
+  }
+
+  std::vector<std::shared_ptr<Connection>> snapshot() {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    std::vector<std::shared_ptr<Connection>> connections;
+    connections.reserve(connections_.size());
+    for (const auto& entry : connections_) connections.push_back(entry.second);
+    return connections;
+  }
+
+  void fail_on_io_thread(PendingRequest pending, Error error) {
+    asio::post(io_, [pending = std::move(pending), error = std::move(error)]() mutable {
+      pending.fail(std::move(error));
+    });
+  }
+
+  // The sweep timer runs only while requests are in flight. Callers count their request
+  // before calling this; sweep() re-checks the count after clearing the flag, so a request
+  // added during the hand-over is never left without a sweep.
+  void ensure_sweeping() {
+    if (!sweeping_.exchange(true)) asio::post(io_, [this] { schedule_sweep(); });
+  }
+
+  void schedule_sweep() {
+    sweep_timer_.expires_after(kSweepInterval);
+    sweep_timer_.async_wait([this](const asio::error_code& error) {
+      if (!error) sweep();
+    });
+  }
+
+  void sweep() {
+    if (shutting_down_) return;
+    const auto now = SteadyClock::now();
+    for (const auto& connection : snapshot()) connection->expire(now);
+    if (in_flight_ == 0) {
+      sweeping_ = false;
+      if (in_flight_ == 0 || sweeping_.exchange(true)) return;
+    }
+    schedule_sweep();
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::steady_timer sweep_timer_;
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> sweeping_{false};
+  std::atomic<bool> shutting_down_{false};
+  std::mutex connections_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Connection>> connections_;
+  std::thread io_thread_;  // last member: starts once everything it uses exists
+};
+
+RemotingClient::RemotingClient() : impl_(std::make_unique<Impl>()) {}
+
+RemotingClient::~RemotingClient() = default;
+
+void RemotingClient::invoke_async(const std::string& address, RemotingCommand request,
+                                  Milliseconds timeout, ResponseHandler handler) {
+  impl_->submit(address, request,
+                PendingRequest{PendingRequest::Handler(std::in_place_index<0>, std::move(handler)),
+                               SteadyClock::now() + timeout, timeout});
+}
+
+Result<RemotingCommand> RemotingClient::invoke_sync(const std::string& address,
+                                                    RemotingCommand request,
+                                                    Milliseconds timeout) {
+  if (impl_->on_io_thread()) {
+    return Error{error_code::kInvalidArgument,
+                 "invoke_sync called on the remoting I/O thread, where it would deadlock"};
+  }
+  // Shared with the handler, which may still be inside set_value when get() returns.
+  auto promise = std::make_shared<std::promise<Result<RemotingCommand>>>();
+  auto future = promise->get_future();
+  invoke_async(address, std::move(request), timeout,
+               [promise](Result<RemotingCommand> response) {
+                 promise->set_value(std::move(response));
+               });
+  return future.get();
+}
+
+void RemotingClient::invoke_oneway(const std::string& address, RemotingCommand request,
+                                   Milliseconds timeout, WrittenHandler on_written) {
+  request.flag |= kOnewayFlag;
+  impl_->submit(address, request,
+                PendingRequest{PendingRequest::Handler(std::in_place_index<1>, std::move(on_written)),
+                               SteadyClock::now() + timeout, timeout});
+}
+
+std::size_t RemotingClient::pending_requests() const { return impl_->pending_requests(); }
+
+}  // namespace mqsend

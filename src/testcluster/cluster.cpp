@@ -1,0 +1,286 @@
+#include "testcluster/cluster.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "testcluster/broker.hpp"
+#include "testcluster/control_commands.hpp"
+
+namespace mqsend {
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Error unknown_target(std::string_view target) {
+  return Error{error_code::kInvalidArgument, "unknown target '" + std::string(target) + "'"};
+}
+
+}  // namespace
+
+// One broker server: its logic, its faults and its listener.
+struct Cluster::Node {
+  std::string name;
+  FaultState faults;
+  std::unique_ptr<Broker> broker;
+  std::unique_ptr<RemotingEndpoint> endpoint;
+};
+
+// A master with its optional slave entry (brokerId 1).
+struct Cluster::BrokerNode {
+  std::unique_ptr<Node> master;
+  std::unique_ptr<Node> slave;
+};
+
+Cluster::Cluster(ClusterOptions options)
+    : options_(std::move(options)),
+      log_(options_.log_limit),
+      store_(options_.store_limit),
+      name_server_(options_.legacy_route_json) {}
+
+Cluster::~Cluster() {
+  if (control_channel_) control_channel_->shutdown();
+  for (auto& broker : brokers_) {
+    broker->master->endpoint->shutdown();
+    if (broker->slave) broker->slave->endpoint->shutdown();
+  }
+  if (name_server_endpoint_) name_server_endpoint_->shutdown();
+}
+
+Status Cluster::start() {
+  if (options_.brokers < 1) return Error{error_code::kInvalidArgument, "--brokers must be at least 1"};
+  name_server_endpoint_ = std::make_unique<RemotingEndpoint>(
+      io_, std::string(kNameServerTarget), name_server_faults_, log_,
+      [this](const RemotingCommand& request, std::string_view) {
+        return name_server_.handle(request);
+      });
+  if (Status error = name_server_endpoint_->listen(options_.namesrv_port)) return error;
+
+  for (int i = 0; i < options_.brokers; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    const std::uint16_t port = index < options_.broker_ports.size() ? options_.broker_ports[index] : 0;
+    if (Status error = start_broker(next_broker_name(), port)) return error;
+  }
+  for (const TargetedFault& fault : options_.faults) {
+    if (Status error = apply_fault(fault.target, fault.spec)) return error;
+  }
+  control_channel_ = std::make_unique<ControlChannel>(
+      io_, [this](std::string_view line) { return control(line); });
+  return control_channel_->listen(options_.control_port);
+}
+
+void Cluster::run() { io_.run(); }
+
+void Cluster::stop() { io_.stop(); }
+
+std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name, bool slave) {
+  auto node = std::make_unique<Cluster::Node>();
+  node->name = slave ? name + std::string(kSlaveSuffix) : name;
+  Node* raw = node.get();
+  node->endpoint = std::make_unique<RemotingEndpoint>(
+      io_, node->name, node->faults, log_,
+      [raw](const RemotingCommand& request, std::string_view peer) {
+        return raw->broker->handle(request, peer, now_ms());
+      });
+  return node;
+}
+
+Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
+  auto entry = std::make_unique<BrokerNode>();
+  entry->master = make_broker_node(name, false);
+  if (Status error = entry->master->endpoint->listen(port)) return error;
+
+  BrokerConfig config;
+  config.name = name;
+  config.cluster = options_.cluster_name;
+  config.port = entry->master->endpoint->port();
+  config.auto_create_topic = options_.auto_create_topic;
+  config.max_message_size = options_.max_message_size;
+
+  if (options_.slave) {
+    entry->slave = make_broker_node(name, true);
+    if (Status error = entry->slave->endpoint->listen(0)) return error;
+    BrokerConfig slave_config = config;
+    slave_config.port = entry->slave->endpoint->port();
+    slave_config.slave = true;
+    entry->slave->broker = std::make_unique<Broker>(slave_config, store_, entry->slave->faults, nullptr);
+  }
+  // Register the addresses first: the broker registers its topics while it is built.
+  BrokerNode& node = *brokers_.emplace_back(std::move(entry));
+  register_broker(node);
+  node.master->broker = std::make_unique<Broker>(config, store_, node.master->faults, &name_server_);
+  for (const TopicSpec& topic : options_.topics) {
+    TopicConfig topic_config;
+    topic_config.name = topic.name;
+    topic_config.read_queue_nums = topic_config.write_queue_nums = topic.queues;
+    node.master->broker->put_topic(topic_config);
+  }
+  return std::nullopt;
+}
+
+void Cluster::register_broker(BrokerNode& node) {
+  name_server_.register_broker(options_.cluster_name, node.master->name, kMasterBrokerId,
+                               node.master->endpoint->address());
+  if (node.slave) {
+    name_server_.register_broker(options_.cluster_name, node.master->name, 1,
+                                 node.slave->endpoint->address());
+  }
+}
+
+std::string Cluster::next_broker_name() const {
+  for (std::size_t index = 0;; ++index) {
+    // broker-a .. broker-z, then broker-aa, broker-ab, ...
+    std::string suffix;
+    for (std::size_t n = index + 1; n > 0; n = (n - 1) / 26) {
+      suffix.insert(suffix.begin(), static_cast<char>('a' + (n - 1) % 26));
+    }
+    std::string name = "broker-" + suffix;
+    const bool taken = std::any_of(brokers_.begin(), brokers_.end(), [&name](const auto& broker) {
+      return broker->master->name == name;
+    });
+    if (!taken) return name;
+  }
+}
+
+Cluster::BrokerNode* Cluster::find_broker(std::string_view name) {
+  for (auto& broker : brokers_) {
+    if (broker->master->name == name) return broker.get();
+  }
+  return nullptr;
+}
+
+Cluster::Node* Cluster::find_node(std::string_view target) {
+  for (auto& broker : brokers_) {
+    if (broker->master->name == target) return broker->master.get();
+    if (broker->slave && broker->slave->name == target) return broker->slave.get();
+  }
+  return nullptr;
+}
+
+Status Cluster::apply_fault(const std::string& target, const FaultSpec& spec) {
+  if (target == kNameServerTarget) {
+    name_server_faults_.apply(spec);
+    return name_server_endpoint_->apply_down_state();
+  }
+  Node* node = find_node(target);
+  if (!node) return unknown_target(target);
+  node->faults.apply(spec);
+  return node->endpoint->apply_down_state();
+}
+
+Result<nlohmann::json> Cluster::add_broker(const std::string& name, std::uint16_t port) {
+  const std::string broker_name = name.empty() ? next_broker_name() : name;
+  BrokerNode* node = find_broker(broker_name);
+  if (node) {
+    if (name_server_.has_broker(broker_name)) {
+      return Error{error_code::kInvalidArgument, broker_name + " is already registered"};
+    }
+    register_broker(*node);
+    node->master->broker->register_all_topics();
+  } else {
+    if (Status error = start_broker(broker_name, port)) return *error;
+    node = brokers_.back().get();
+  }
+  nlohmann::json info = {{"name", broker_name},
+                         {"addr", node->master->endpoint->address()},
+                         {"cluster", options_.cluster_name}};
+  if (node->slave) info["slave"] = node->slave->endpoint->address();
+  return info;
+}
+
+Status Cluster::remove_broker(const std::string& name) {
+  if (!find_broker(name)) return unknown_target(name);
+  name_server_.unregister_broker(name);
+  return std::nullopt;
+}
+
+Status Cluster::change_topic(const TopicChange& change) {
+  if (!change.remove) {
+    if (Status invalid = validate_topic_name(change.topic)) {
+      return Error{error_code::kInvalidArgument, invalid->message};
+    }
+  }
+  std::vector<BrokerNode*> targets;
+  if (change.brokers.empty()) {
+    for (auto& broker : brokers_) {
+      if (name_server_.has_broker(broker->master->name)) targets.push_back(broker.get());
+    }
+  } else {
+    for (const std::string& name : change.brokers) {
+      BrokerNode* broker = find_broker(name);
+      if (!broker) return unknown_target(name);
+      targets.push_back(broker);
+    }
+  }
+  for (BrokerNode* target : targets) {
+    Broker& broker = *target->master->broker;
+    if (change.remove) {
+      broker.remove_topic(change.topic);
+      continue;
+    }
+    TopicConfig config;
+    if (const TopicConfig* existing = broker.find_topic(change.topic)) {
+      config = *existing;
+    } else {
+      config.name = change.topic;
+      config.read_queue_nums = config.write_queue_nums = kBrokerDefaultTopicQueueNums;
+    }
+    if (change.queues) config.read_queue_nums = config.write_queue_nums = *change.queues;
+    if (change.read_queue_nums) config.read_queue_nums = *change.read_queue_nums;
+    if (change.write_queue_nums) config.write_queue_nums = *change.write_queue_nums;
+    if (change.perm) config.perm = *change.perm;
+    broker.put_topic(config);
+  }
+  return std::nullopt;
+}
+
+nlohmann::json Cluster::ready_info() const {
+  nlohmann::json brokers = nlohmann::json::array();
+  for (const auto& broker : brokers_) {
+    nlohmann::json info = {{"name", broker->master->name},
+                           {"addr", broker->master->endpoint->address()},
+                           {"cluster", options_.cluster_name}};
+    if (broker->slave) info["slave"] = broker->slave->endpoint->address();
+    brokers.push_back(std::move(info));
+  }
+  return {{"namesrv", name_server_endpoint_ ? name_server_endpoint_->address() : ""},
+          {"control", control_channel_ ? control_channel_->address() : ""},
+          {"brokers", std::move(brokers)}};
+}
+
+nlohmann::json Cluster::node_status(const Node& node) const {
+  nlohmann::json out = node.broker->status();
+  out["name"] = node.name;
+  out["up"] = node.endpoint->listening();
+  out["connections"] = node.endpoint->connection_count();
+  out["faults"] = node.faults.to_json();
+  return out;
+}
+
+nlohmann::json Cluster::status() const {
+  nlohmann::json brokers = nlohmann::json::array();
+  for (const auto& broker : brokers_) {
+    nlohmann::json out = node_status(*broker->master);
+    out["registered"] = name_server_.has_broker(broker->master->name);
+    if (broker->slave) out["slave"] = node_status(*broker->slave);
+    brokers.push_back(std::move(out));
+  }
+  nlohmann::json namesrv = name_server_.status();
+  namesrv["addr"] = name_server_endpoint_->address();
+  namesrv["up"] = name_server_endpoint_->listening();
+  namesrv["connections"] = name_server_endpoint_->connection_count();
+  namesrv["faults"] = name_server_faults_.to_json();
+  return {{"namesrv", std::move(namesrv)},
+          {"brokers", std::move(brokers)},
+          {"requests_total", log_.total()},
+          {"messages_accepted", store_.total_added()},
+          {"messages_kept", store_.messages().size()}};
+}
+
+std::string Cluster::control(std::string_view line) { return run_control_command(*this, line); }
+
+}  // namespace mqsend

@@ -1,0 +1,43 @@
+#pragma once
+// What the test cluster is started with (the command-line flags, parsed by main).
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/common/error.hpp"
+#include "testcluster/broker.hpp"
+#include "testcluster/fault_state.hpp"
+
+namespace mqsend {
+
+inline constexpr std::string_view kNameServerTarget = "namesrv";
+inline constexpr std::string_view kSlaveSuffix = "-slave";
+
+struct TopicSpec {
+  std::string name;
+  int queues = kBrokerDefaultTopicQueueNums;
+};
+
+// "T:4" (or "T", 8 queues).
+Result<TopicSpec> parse_topic_spec(std::string_view text);
+
+struct ClusterOptions {
+  int brokers = 2;
+  std::uint16_t namesrv_port = 0;             // 0 = ephemeral
+  std::vector<std::uint16_t> broker_ports;    // per broker in order; missing ones ephemeral
+  std::uint16_t control_port = 0;
+  std::string cluster_name = "DefaultCluster";
+  bool auto_create_topic = false;
+  std::vector<TopicSpec> topics;              // created on every broker with perm 6
+  bool slave = false;                         // a brokerId-1 slave per broker
+  bool legacy_route_json = false;
+  std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
+  std::vector<TargetedFault> faults;          // applied once everything listens
+  std::size_t store_limit = std::numeric_limits<std::size_t>::max();
+  std::size_t log_limit = 1000000;
+};
+
+}  // namespace mqsend

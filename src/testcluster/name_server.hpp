@@ -1,0 +1,50 @@
+#pragma once
+// The name server's route table and its GET_ROUTEINFO_BY_TOPIC answer as RocketMQ 4.9.8 writes
+// it, without sockets. Brokers register themselves (master id 0, optional slave id 1) and
+// their topics; a broker that is unregistered disappears from every route.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "client/remoting/remoting_command.hpp"
+#include "client/route/topic_route_data.hpp"
+#include "testcluster/topic_config.hpp"
+
+namespace mqsend {
+
+class NameServer : public TopicRegistry {
+ public:
+  // `legacy_route_json`: always answer the fastjson form with bare integer keys, as name
+  // servers up to 4.9.3 do; otherwise only clients below version 401 without
+  // acceptStandardJsonOnly get it.
+  explicit NameServer(bool legacy_route_json) : legacy_route_json_(legacy_route_json) {}
+
+  void register_broker(const std::string& cluster, const std::string& broker_name,
+                       std::int64_t broker_id, const std::string& address);
+  // Drops the broker's addresses and its queue data from every topic.
+  void unregister_broker(const std::string& broker_name);
+  bool has_broker(const std::string& broker_name) const;
+
+  void register_topic(const std::string& broker_name, const TopicConfig& config) override;
+  void unregister_topic(const std::string& broker_name, const std::string& topic) override;
+
+  // RouteInfoManager.pickupTopicRouteData: nullopt when no registered broker serves the topic.
+  std::optional<TopicRouteData> route(const std::string& topic) const;
+
+  // The response to write, nullopt for oneway requests.
+  std::optional<RemotingCommand> handle(const RemotingCommand& request) const;
+
+  nlohmann::json status() const;
+
+ private:
+  RemotingCommand handle_route_request(const RemotingCommand& request) const;
+
+  bool legacy_route_json_;
+  std::map<std::string, BrokerData> brokers_;                        // by broker name
+  std::map<std::string, std::map<std::string, QueueData>> topics_;  // topic → broker → queues
+};
+
+}  // namespace mqsend

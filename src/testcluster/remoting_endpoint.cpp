@@ -1,0 +1,264 @@
+#include "testcluster/remoting_endpoint.hpp"
+
+#include <array>
+#include <chrono>
+
+#include "client/remoting/binary_bytes.hpp"
+#include "client/remoting/frame_codec.hpp"
+
+namespace mqsend {
+
+namespace {
+
+using asio::ip::tcp;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A frame whose header length exceeds the frame: every decoder must reject it.
+void append_malformed_frame(std::string& out) {
+  append_be32(out, 8);
+  append_be32(out, 0x00FFFFFF);
+  append_be32(out, 0);
+}
+
+// A length word far beyond the 16 MiB frame limit, followed by a little junk.
+void append_oversized_length(std::string& out) {
+  append_be32(out, 0x7FFFFFF0);
+  append_be32(out, 0);
+}
+
+std::string peer_address(const tcp::socket& socket) {
+  std::error_code error;
+  const tcp::endpoint remote = socket.remote_endpoint(error);
+  if (error) return "unknown";
+  return remote.address().to_string() + ":" + std::to_string(remote.port());
+}
+
+}  // namespace
+
+class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(RemotingEndpoint& endpoint, tcp::socket socket)
+      : endpoint_(endpoint), socket_(std::move(socket)), peer_(peer_address(socket_)) {}
+
+  void start() { read_more(); }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    std::error_code ignored;
+    socket_.close(ignored);
+    auto self = shared_from_this();  // erase may drop the last owner
+    endpoint_.connections_.erase(self);
+  }
+
+ private:
+  void read_more() {
+    socket_.async_read_some(asio::buffer(read_buffer_),
+                            [self = shared_from_this()](std::error_code error, std::size_t size) {
+                              self->on_read(error, size);
+                            });
+  }
+
+  void on_read(std::error_code error, std::size_t size) {
+    if (closed_) return;
+    if (error) {
+      close();
+      return;
+    }
+    decoder_.feed(std::string_view(read_buffer_.data(), size));
+    RemotingCommand request;
+    Error decode_error;
+    while (!closed_ && !close_when_drained_) {
+      const FrameDecoder::State state = decoder_.next(request, decode_error);
+      if (state == FrameDecoder::State::kNeedMore) break;
+      if (state == FrameDecoder::State::kError) {
+        // As Netty does on an undecodable or oversized frame: drop the connection, no answer.
+        close();
+        return;
+      }
+      on_request(request);
+    }
+    if (closed_) return;
+    flush();
+    if (!close_when_drained_) read_more();
+  }
+
+  void on_request(const RemotingCommand& request) {
+    FaultState& faults = endpoint_.faults_;
+    endpoint_.log_.add(describe_request(endpoint_.target_, request, now_ms()));
+    if (faults.black_hole()) return;
+
+    const std::optional<std::int64_t> close_after = faults.close_after();
+    if (close_after) {
+      if (close_after_generation_ != faults.close_after_generation()) {
+        close_after_generation_ = faults.close_after_generation();
+        answered_since_fault_ = 0;
+      }
+      if (answered_since_fault_ >= *close_after) {
+        close_when_drained_ = true;
+        maybe_finish_close();
+        return;
+      }
+    }
+
+    std::optional<RemotingCommand> response = endpoint_.handler_(request, peer_);
+    if (response) write_response(*response, faults);
+    if (close_after && ++answered_since_fault_ >= *close_after) {
+      close_when_drained_ = true;
+      maybe_finish_close();
+    }
+  }
+
+  void write_response(const RemotingCommand& response, FaultState& faults) {
+    const std::chrono::milliseconds delay = faults.delay();
+    std::string& out = delay.count() > 0 ? delayed_frame_ : pending_;
+    switch (faults.take_corruption()) {
+      case FrameCorruption::kNone: encode_frame(response, out); break;
+      case FrameCorruption::kMalformed: append_malformed_frame(out); break;
+      case FrameCorruption::kOversizedLength: append_oversized_length(out); break;
+    }
+    if (delay.count() > 0) send_later(delay);
+  }
+
+  void send_later(std::chrono::milliseconds delay) {
+    auto timer = std::make_shared<asio::steady_timer>(endpoint_.io_, delay);
+    ++delayed_in_flight_;
+    timer->async_wait([self = shared_from_this(), timer, frame = std::move(delayed_frame_)](
+                          std::error_code) {
+      --self->delayed_in_flight_;
+      if (self->closed_) return;
+      self->pending_ += frame;
+      self->flush();
+      self->maybe_finish_close();
+    });
+    delayed_frame_.clear();
+  }
+
+  void flush() {
+    if (write_in_flight_ || pending_.empty() || closed_) return;
+    writing_.swap(pending_);
+    write_in_flight_ = true;
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this()](std::error_code error, std::size_t) {
+                        self->write_in_flight_ = false;
+                        self->writing_.clear();
+                        if (self->closed_) return;
+                        if (error) {
+                          self->close();
+                          return;
+                        }
+                        self->flush();
+                        self->maybe_finish_close();
+                      });
+  }
+
+  // Closes a connection marked by close-after once every answer it owes is written.
+  void maybe_finish_close() {
+    if (close_when_drained_ && !write_in_flight_ && pending_.empty() && delayed_in_flight_ == 0) {
+      close();
+    }
+  }
+
+  RemotingEndpoint& endpoint_;
+  tcp::socket socket_;
+  std::string peer_;
+  std::array<char, 64 * 1024> read_buffer_{};
+  FrameDecoder decoder_;
+  std::string pending_;        // frames ready, waiting for the current write to finish
+  std::string writing_;        // the buffer of the write in flight
+  std::string delayed_frame_;  // scratch for a frame that waits for its delay
+  bool write_in_flight_ = false;
+  bool closed_ = false;
+  bool close_when_drained_ = false;
+  int delayed_in_flight_ = 0;
+  std::uint64_t close_after_generation_ = 0;
+  std::int64_t answered_since_fault_ = 0;
+};
+
+RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults,
+                                   RequestLog& log, Handler handler)
+    : io_(io),
+      target_(std::move(target)),
+      faults_(faults),
+      log_(log),
+      handler_(std::move(handler)),
+      acceptor_(io),
+      accept_retry_(io) {}
+
+RemotingEndpoint::~RemotingEndpoint() { shutdown(); }
+
+Status RemotingEndpoint::listen(std::uint16_t port) {
+  port_ = port;
+  return open_acceptor();
+}
+
+Status RemotingEndpoint::open_acceptor() {
+  std::error_code error;
+  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port_);
+  acceptor_.open(endpoint.protocol(), error);
+  if (!error) acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor_.bind(endpoint, error);
+  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return Error{error_code::kInvalidArgument, "cannot listen on 127.0.0.1:" +
+                                                   std::to_string(port_) + " for " + target_ +
+                                                   ": " + error.message()};
+  }
+  port_ = acceptor_.local_endpoint(error).port();
+  accept_next();
+  return std::nullopt;
+}
+
+void RemotingEndpoint::accept_next() {
+  acceptor_.async_accept([this](std::error_code error, tcp::socket socket) {
+    if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (error) {
+      // Out of descriptors and the like: try again shortly instead of spinning.
+      accept_retry_.expires_after(std::chrono::milliseconds(50));
+      accept_retry_.async_wait([this](std::error_code wait_error) {
+        if (!wait_error && acceptor_.is_open()) accept_next();
+      });
+      return;
+    }
+    std::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto connection = std::make_shared<Connection>(*this, std::move(socket));
+    connections_.insert(connection);
+    connection->start();
+    accept_next();
+  });
+}
+
+Status RemotingEndpoint::apply_down_state() {
+  if (faults_.down()) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    close_connections();
+    return std::nullopt;
+  }
+  if (acceptor_.is_open()) return std::nullopt;
+  return open_acceptor();
+}
+
+void RemotingEndpoint::close_connections() {
+  // close() erases from the set, so walk a copy.
+  const auto connections = connections_;
+  for (const auto& connection : connections) connection->close();
+}
+
+void RemotingEndpoint::shutdown() {
+  std::error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+  close_connections();
+}
+
+}  // namespace mqsend

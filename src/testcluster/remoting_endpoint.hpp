@@ -1,0 +1,70 @@
+#pragma once
+// One listening server of the test cluster (the name server or a broker) on 127.0.0.1:
+// accepts connections, decodes frames, logs every request, hands it to the server logic and
+// writes the responses, coalescing everything ready into one write per connection.
+// Network-level faults are applied here: down (no listener, no connections), black hole,
+// close after N requests, response delay, malformed / oversized response frames.
+// Everything runs on the one I/O thread of the io_context.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include <asio.hpp>
+
+#include "client/common/error.hpp"
+#include "client/remoting/remoting_command.hpp"
+#include "testcluster/fault_state.hpp"
+#include "testcluster/request_log.hpp"
+
+namespace mqsend {
+
+class RemotingEndpoint {
+ public:
+  // The response for a request, nullopt when none is to be written. `peer` is "ip:port".
+  using Handler =
+      std::function<std::optional<RemotingCommand>(const RemotingCommand& request, std::string_view peer)>;
+
+  RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults, RequestLog& log,
+                   Handler handler);
+  ~RemotingEndpoint();
+  RemotingEndpoint(const RemotingEndpoint&) = delete;
+  RemotingEndpoint& operator=(const RemotingEndpoint&) = delete;
+
+  // Binds 127.0.0.1:port (0 = ephemeral) and starts accepting; the bound port is kept so that
+  // coming back up after "down" uses the same one.
+  Status listen(std::uint16_t port);
+  // Brings the listener in line with the fault state: down closes the listener and every
+  // connection, up listens again on the same port.
+  Status apply_down_state();
+  // Closes the listener and every connection for good.
+  void shutdown();
+
+  const std::string& target() const { return target_; }
+  std::uint16_t port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  bool listening() const { return acceptor_.is_open(); }
+  std::size_t connection_count() const { return connections_.size(); }
+
+ private:
+  class Connection;
+
+  Status open_acceptor();
+  void accept_next();
+  void close_connections();
+
+  asio::io_context& io_;
+  std::string target_;
+  FaultState& faults_;
+  RequestLog& log_;
+  Handler handler_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  std::uint16_t port_ = 0;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace mqsend

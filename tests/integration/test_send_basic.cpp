@@ -1,0 +1,176 @@
+// The real mqsend binary against the bundled test cluster: the happy paths of issue 2.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "client/producer/compression.hpp"
+#include "harness.hpp"
+
+using mqsend::test::base64_decode;
+using mqsend::test::json_lines;
+using mqsend::test::run_mqsend;
+using mqsend::test::TestCluster;
+
+namespace {
+
+std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
+  args.insert(args.begin(), {"-n", cluster.namesrv()});
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("sync send of one message is stored with tags, keys, properties and delay", "[integration]") {
+  TestCluster cluster({"--brokers", "2", "--topic", "OrderTopic:4"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "OrderTopic", "--tags", "TagA", "--keys",
+                                               "k1,k2", "-p", "color=red", "-p", "size=L",
+                                               "--delay-level", "3", "-m", "hello"}));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.rfind("SendResult [sendStatus=SEND_OK, msgId=", 0) == 0);
+  CHECK(run.out.find("messageQueue=MessageQueue [topic=OrderTopic, brokerName=broker-") !=
+        std::string::npos);
+
+  const auto stored = cluster.messages("OrderTopic");
+  REQUIRE(stored.size() == 1);
+  const auto& message = stored[0];
+  CHECK(base64_decode(message.at("body").get<std::string>()) == "hello");
+  CHECK(message.at("sys_flag") == 0);
+  const auto& properties = message.at("properties");
+  CHECK(properties.at("TAGS") == "TagA");
+  CHECK(properties.at("KEYS") == "k1 k2");
+  CHECK(properties.at("color") == "red");
+  CHECK(properties.at("size") == "L");
+  CHECK(properties.at("DELAY") == "3");
+  CHECK(properties.at("UNIQ_KEY").get<std::string>().size() == 32);
+  CHECK(message.at("producer_group") == "mqsend_producer");
+  CHECK(message.at("request_code") == 310);
+  // The printed msgId is the UNIQ_KEY the broker stored.
+  CHECK(run.out.find("msgId=" + properties.at("UNIQ_KEY").get<std::string>()) != std::string::npos);
+}
+
+TEST_CASE("every stdin line is one message, in every mode", "[integration]") {
+  const std::string mode = GENERATE("sync", "async", "oneway");
+  TestCluster cluster({"--brokers", "2", "--topic", "Lines:4"});
+  const std::string input = "one\r\ntwo\n\n\nthree\nfour";
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Lines", "--mode", mode, "--json"}), input);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto lines = json_lines(run.out);
+  REQUIRE(lines.size() == 4);
+  std::set<std::size_t> indexes;
+  for (const auto& line : lines) {
+    indexes.insert(line.at("index").get<std::size_t>());
+    CHECK(line.at("status") == (mode == "oneway" ? "SENT_ONEWAY" : "SEND_OK"));
+    CHECK(line.at("msgId").get<std::string>().size() == 32);
+    if (mode != "oneway") {
+      CHECK(line.at("offsetMsgId").get<std::string>().size() == 32);
+      CHECK(line.at("queueOffset").get<long>() >= 0);
+    }
+  }
+  CHECK(indexes == std::set<std::size_t>{0, 1, 2, 3});
+  std::vector<std::string> bodies;
+  // Oneway frames are written before mqsend exits; the broker has read them by the time it
+  // answers the control command on its single I/O thread.
+  for (const auto& message : cluster.messages("Lines")) {
+    bodies.push_back(base64_decode(message.at("body").get<std::string>()));
+  }
+  std::sort(bodies.begin(), bodies.end());
+  CHECK(bodies == std::vector<std::string>{"four", "one", "three", "two"});
+  // Round robin spreads the four messages over both brokers.
+  std::set<std::string> brokers;
+  for (const auto& line : lines) brokers.insert(line.at("broker").get<std::string>());
+  CHECK(brokers.size() == 2);
+}
+
+TEST_CASE("a body above the compression threshold is stored compressed and inflates back", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Big:4"});
+  std::string body;
+  while (body.size() < 12000) body += "line " + std::to_string(body.size()) + " of a long body; ";
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Big", "--json"}), body + "\n" + "small\n");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto stored = cluster.messages("Big");
+  REQUIRE(stored.size() == 2);
+  bool saw_compressed = false;
+  for (const auto& message : stored) {
+    const std::string wire = base64_decode(message.at("body").get<std::string>());
+    if (message.at("sys_flag") == 0x301) {
+      saw_compressed = true;
+      CHECK(wire.size() < body.size());
+      auto inflated = mqsend::zlib_decompress(wire, 1 << 20);
+      REQUIRE(inflated.ok());
+      CHECK(inflated.value() == body);
+    } else {
+      CHECK(message.at("sys_flag") == 0);
+      CHECK(wire == "small");
+    }
+  }
+  CHECK(saw_compressed);
+}
+
+TEST_CASE("--compress-over moves the threshold", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Small:1"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Small", "--compress-over", "10", "-m",
+                                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}));
+  REQUIRE(run.exit_code == 0);
+  const auto stored = cluster.messages("Small");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].at("sys_flag") == 0x301);
+}
+
+TEST_CASE("an unknown topic is served through the TBW102 default route", "[integration]") {
+  TestCluster cluster({"--brokers", "2", "--auto-create-topic"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "BrandNewTopic", "--json", "-m", "first"}));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto lines = json_lines(run.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].at("topic") == "BrandNewTopic");
+  CHECK(lines[0].at("queueId").get<int>() < 4);  // clamped to defaultTopicQueueNums
+  const auto stored = cluster.messages("BrandNewTopic");
+  REQUIRE(stored.size() == 1);
+  CHECK(base64_decode(stored[0].at("body").get<std::string>()) == "first");
+}
+
+TEST_CASE("the binary ROCKETMQ header serialization works end to end", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Binary:2"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Binary", "--serialize", "rocketmq",
+                                               "--tags", "T", "-m", "bin"}));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto stored = cluster.messages("Binary");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].at("properties").at("TAGS") == "T");
+}
+
+TEST_CASE("--file sends the whole file as one binary-safe message", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Files:2"});
+  const std::string path = "/tmp/mqsend-it-file-" + std::to_string(getpid());
+  const std::string content("bin\0ary\nwith\r\nlines", 19);
+  {
+    FILE* f = fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    fwrite(content.data(), 1, content.size(), f);
+    fclose(f);
+  }
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Files", "--file", path}));
+  std::remove(path.c_str());
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto stored = cluster.messages("Files");
+  REQUIRE(stored.size() == 1);
+  CHECK(base64_decode(stored[0].at("body").get<std::string>()) == content);
+}
+
+TEST_CASE("NAMESRV_ADDR is used when -n is absent", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Env:1"});
+  auto run = run_mqsend({"-t", "Env", "-m", "x"}, "", {"NAMESRV_ADDR=" + cluster.namesrv()});
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(cluster.messages("Env").size() == 1);
+}
