@@ -1,1 +1,104 @@
-int main() { return 0; }  // replaced by the CLI
+// mqsend-testcluster: one name server and N brokers on 127.0.0.1 speaking the RocketMQ
+// remoting protocol, with fault injection through a JSON-lines control port (README.md).
+// Prints one JSON ready line once everything listens and serves until SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "testcluster/cluster.hpp"
+
+namespace {
+
+// Written next to the target and renamed, so a reader never sees half a line.
+bool write_ready_file(const std::string& path, const std::string& line) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << line << '\n';
+    if (!out.flush()) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  mqsend::ClusterOptions options;
+  std::vector<std::string> topic_flags;
+  std::vector<std::string> fault_flags;
+  std::string ready_file;
+  bool quiet = false;
+  bool no_store = false;
+
+  CLI::App app{"RocketMQ test cluster: name server + brokers with fault injection"};
+  app.add_option("--brokers", options.brokers, "number of brokers (broker-a, broker-b, ...)")
+      ->check(CLI::Range(1, 676));
+  app.add_option("--namesrv-port", options.namesrv_port, "name server port (0 = ephemeral)");
+  app.add_option("--broker-ports", options.broker_ports, "broker ports in order (0 = ephemeral)");
+  app.add_option("--control-port", options.control_port, "control port (0 = ephemeral)");
+  app.add_option("--cluster-name", options.cluster_name, "cluster name in routes");
+  app.add_flag("--auto-create-topic", options.auto_create_topic,
+               "brokers create TBW102 (perm 7, 8 queues) and auto-create topics sent with it");
+  app.add_option("--topic", topic_flags, "NAME:QUEUES, created on every broker with perm 6")
+      ->take_all();
+  app.add_flag("--slave", options.slave, "add a brokerId-1 slave entry per broker");
+  app.add_flag("--legacy-route-json", options.legacy_route_json,
+               "always answer routes in the fastjson form with bare integer keys");
+  app.add_option("--max-message-size", options.max_message_size, "broker maxMessageSize")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--fault", fault_flags,
+                 "TARGET=KIND[:ARG][:COUNT], e.g. broker-a=down, namesrv=delay:200, "
+                 "broker-b=code:SYSTEM_BUSY:2")
+      ->take_all();
+  app.add_option("--ready-file", ready_file, "also write the ready line to this file");
+  app.add_flag("--quiet", quiet, "print nothing but the ready line");
+  app.add_flag("--no-store", no_store, "keep no message bodies (benchmarks)");
+  app.add_option("--store-limit", options.store_limit, "keep at most N messages (oldest dropped)");
+  app.add_option("--log-limit", options.log_limit, "keep at most N request log entries");
+  CLI11_PARSE(app, argc, argv);
+
+  if (no_store) options.store_limit = 0;
+  for (const std::string& flag : topic_flags) {
+    auto topic = mqsend::parse_topic_spec(flag);
+    if (!topic) {
+      std::cerr << "mqsend-testcluster: " << topic.error().message << '\n';
+      return 2;
+    }
+    options.topics.push_back(*topic);
+  }
+  for (const std::string& flag : fault_flags) {
+    auto fault = mqsend::parse_fault_flag(flag);
+    if (!fault) {
+      std::cerr << "mqsend-testcluster: " << fault.error().message << '\n';
+      return 2;
+    }
+    options.faults.push_back(*fault);
+  }
+
+  mqsend::Cluster cluster(options);
+  if (mqsend::Status error = cluster.start()) {
+    std::cerr << "mqsend-testcluster: " << error->message << '\n';
+    return 1;
+  }
+  asio::signal_set signals(cluster.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&cluster](std::error_code, int) { cluster.stop(); });
+
+  const std::string ready_line = cluster.ready_info().dump();
+  std::cout << ready_line << std::endl;
+  if (!ready_file.empty() && !write_ready_file(ready_file, ready_line)) {
+    std::cerr << "mqsend-testcluster: cannot write " << ready_file << '\n';
+    return 1;
+  }
+  if (!quiet) std::cerr << "mqsend-testcluster: serving; stop with SIGINT or SIGTERM\n";
+
+  cluster.run();
+
+  if (!ready_file.empty()) std::remove(ready_file.c_str());
+  if (!quiet) std::cerr << "mqsend-testcluster: stopped\n";
+  return 0;
+}

@@ -43,7 +43,9 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
   return env;
 }
 
-int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, Pipes& p) {
+// With `discard_stderr` the child's stderr goes to /dev/null (its err pipe stays unused).
+int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, Pipes& p,
+          bool discard_stderr = false) {
   if (pipe(p.in) != 0 || pipe(p.out) != 0 || pipe(p.err) != 0) throw std::runtime_error("pipe");
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -57,6 +59,11 @@ int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
     dup2(p.in[0], 0);
     dup2(p.out[1], 1);
     dup2(p.err[1], 2);
+    if (discard_stderr) {
+      const int null_fd = open("/dev/null", O_WRONLY);
+      dup2(null_fd, 2);
+      close(null_fd);
+    }
     for (int fd : {p.in[0], p.in[1], p.out[0], p.out[1], p.err[0], p.err[1]}) close(fd);
     execve(args[0], args.data(), envp.data());
     _exit(127);
@@ -156,9 +163,9 @@ TestCluster::TestCluster(const std::vector<std::string>& args) {
   std::vector<std::string> argv{MQSEND_CLUSTER_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   Pipes p;
-  pid_ = spawn(argv, merged_environment({}), p);
+  pid_ = spawn(argv, merged_environment({}), p, true);
   close(p.in[1]);
-  close(p.err[0]);  // the cluster's log is not needed; closing makes its writes fail quietly
+  close(p.err[0]);
   stdout_fd_ = p.out[0];
   std::string line;
   const auto deadline = Clock::now() + std::chrono::seconds(20);

@@ -1,9 +1,9 @@
 // RemotingClient over real sockets: scripted peers on 127.0.0.1 (ephemeral ports) drive
 // responses, out-of-order answers, silence, disconnects, garbage and server-side requests.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <asio.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -14,8 +14,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <asio.hpp>
 
 #include "client/common/error.hpp"
 #include "client/remoting/codes.hpp"
@@ -50,21 +48,21 @@ class ScriptedServer {
     }
 
     void read() {
-      socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](
-                                                         const asio::error_code& error,
-                                                         std::size_t bytes) {
-        if (error) {
-          if (error == asio::error::eof) ++self->server_.closed_by_client_;
-          return;
-        }
-        self->decoder_.feed(std::string_view(self->buffer_.data(), bytes));
-        RemotingCommand command;
-        Error decode_error;
-        while (self->decoder_.next(command, decode_error) == FrameDecoder::State::kFrame) {
-          self->server_.on_frame_(*self, command);
-        }
-        self->read();
-      });
+      socket_.async_read_some(
+          asio::buffer(buffer_),
+          [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
+            if (error) {
+              if (error == asio::error::eof) ++self->server_.closed_by_client_;
+              return;
+            }
+            self->decoder_.feed(std::string_view(self->buffer_.data(), bytes));
+            RemotingCommand command;
+            Error decode_error;
+            while (self->decoder_.next(command, decode_error) == FrameDecoder::State::kFrame) {
+              self->server_.on_frame_(*self, command);
+            }
+            self->read();
+          });
     }
 
    private:
@@ -183,7 +181,8 @@ RemotingCommand request_with_body(std::string body) {
 // An address nobody listens on: bound once to get a free port, then released.
 std::string closed_port_address() {
   asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::ip::tcp::acceptor acceptor(io,
+                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
 }
 
@@ -346,8 +345,9 @@ TEST_CASE("a peer closing with requests in flight fails them at once with kConne
   Outcomes<Result<RemotingCommand>> outcomes;
   const auto start = Clock::now();
   for (int i = 0; i < kRequests; ++i) {
-    client.invoke_async(server.address(), request_with_body("doomed"), 10000ms,
-                        [&](Result<RemotingCommand> response) { outcomes.add(std::move(response)); });
+    client.invoke_async(
+        server.address(), request_with_body("doomed"), 10000ms,
+        [&](Result<RemotingCommand> response) { outcomes.add(std::move(response)); });
   }
   REQUIRE(outcomes.wait_for(kRequests, 3000ms));
   CHECK(Clock::now() - start < 2000ms);
@@ -413,14 +413,13 @@ TEST_CASE("oneway sets the oneway flag and reports the write", "[transport]") {
 TEST_CASE("a malformed frame from the peer fails with kProtocolError and drops the connection",
           "[transport]") {
   using namespace std::string_literals;
-  const std::string garbage = GENERATE(
-      "\x7f\xff\xff\xff"s,                              // length far above 16 MiB
-      "\xff\xff\xff\xf0"s,                              // negative length
-      "\x00\x00\x00\x08\x00\x00\x01\x00\x7b\x7d\x00\x00"s,  // header longer than the frame
-      "\x00\x00\x00\x06\x00\x00\x00\x02{x"s);             // undecodable JSON header
-  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand&) {
-    session.send_raw(garbage);
-  });
+  const std::string garbage =
+      GENERATE("\x7f\xff\xff\xff"s,                                  // length far above 16 MiB
+               "\xff\xff\xff\xf0"s,                                  // negative length
+               "\x00\x00\x00\x08\x00\x00\x01\x00\x7b\x7d\x00\x00"s,  // header longer than the frame
+               "\x00\x00\x00\x06\x00\x00\x00\x02{x"s);               // undecodable JSON header
+  ScriptedServer server(
+      [&](ScriptedServer::Session& session, const RemotingCommand&) { session.send_raw(garbage); });
   RemotingClient client;
 
   auto response = client.invoke_sync(server.address(), request_with_body("x"), 2000ms);
@@ -431,8 +430,7 @@ TEST_CASE("a malformed frame from the peer fails with kProtocolError and drops t
   CHECK(client.pending_requests() == 0);
 }
 
-TEST_CASE("a server-initiated request is answered with REQUEST_CODE_NOT_SUPPORTED",
-          "[transport]") {
+TEST_CASE("a server-initiated request is answered with REQUEST_CODE_NOT_SUPPORTED", "[transport]") {
   constexpr int kCheckTransactionState = 39;
   FrameLog received;
   std::optional<RemotingCommand> original;  // server thread only
@@ -467,7 +465,8 @@ TEST_CASE("a server-initiated request is answered with REQUEST_CODE_NOT_SUPPORTE
 
 TEST_CASE("a response nobody waits for is ignored", "[transport]") {
   ScriptedServer server([](ScriptedServer::Session& session, const RemotingCommand& request) {
-    RemotingCommand stray = RemotingCommand::response_to(request, response_code::kSystemError, "stray");
+    RemotingCommand stray =
+        RemotingCommand::response_to(request, response_code::kSystemError, "stray");
     stray.opaque = request.opaque + 1000000;
     session.send(stray);
     session.send(echo_of(request));
@@ -490,11 +489,10 @@ TEST_CASE("invoke_sync on the I/O thread is refused instead of deadlocking", "[t
   });
   RemotingClient client;
   Outcomes<Result<RemotingCommand>> nested;
-  client.invoke_async(server.address(), request_with_body("outer"), 2000ms,
-                      [&](Result<RemotingCommand>) {
-                        nested.add(client.invoke_sync(server.address(), request_with_body("inner"),
-                                                      2000ms));
-                      });
+  client.invoke_async(
+      server.address(), request_with_body("outer"), 2000ms, [&](Result<RemotingCommand>) {
+        nested.add(client.invoke_sync(server.address(), request_with_body("inner"), 2000ms));
+      });
   REQUIRE(nested.wait_for(1, 2000ms));
   const auto result = nested.values()[0];
   REQUIRE_FALSE(result.ok());
@@ -515,7 +513,8 @@ TEST_CASE("destroying the client fails pending requests with kShutdown without h
   for (int i = 0; i < kAnswerless; ++i) {
     client->invoke_async(server.address(), request_with_body("never"), 30000ms, collect);
   }
-  client->invoke_async(hanging_connect.address(), request_with_body("connecting"), 30000ms, collect);
+  client->invoke_async(hanging_connect.address(), request_with_body("connecting"), 30000ms,
+                       collect);
   REQUIRE(eventually([&] { return requests.size() == kAnswerless; }));
   CHECK(client->pending_requests() == kAnswerless + 1);
 

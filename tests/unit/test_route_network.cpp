@@ -6,6 +6,7 @@
 #include <asio.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,9 +37,9 @@ class FakeNameServer {
  public:
   using Handler = std::function<std::optional<RemotingCommand>(const RemotingCommand&)>;
 
-  explicit FakeNameServer(Handler handler)
+  explicit FakeNameServer(Handler handler, std::uint16_t port = 0)
       : handler_(std::move(handler)),
-        acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)) {
     accept();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -47,9 +48,8 @@ class FakeNameServer {
     thread_.join();
   }
 
-  std::string address() const {
-    return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
-  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port()); }
   std::vector<RemotingCommand> requests() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return requests_;
@@ -203,9 +203,10 @@ TEST_CASE("route: name server error responses keep their code and remark", "[rou
 }
 
 TEST_CASE("route: fails over to the next name server and sticks to it", "[route]") {
-  const TopicRouteData route = two_broker_route(6, 4, 4);
-  auto first_live = std::make_unique<FakeNameServer>(serve_routes({{"T", route}}));
-  FakeNameServer second_live(serve_routes({{"T", route}}));
+  const auto handler = serve_routes({{"T", two_broker_route(6, 4, 4)}});
+  auto first_live = std::make_unique<FakeNameServer>(handler);
+  const std::uint16_t first_port = first_live->port();
+  FakeNameServer second_live(handler);
   RemotingClient remoting;
   NameServerClient client(remoting, {dead_address(), first_live->address(), second_live.address()});
 
@@ -216,8 +217,13 @@ TEST_CASE("route: fails over to the next name server and sticks to it", "[route]
 
   first_live.reset();  // its connection drops; the next query moves on
   REQUIRE(client.get_route("T", 3000ms).ok());
+  CHECK(second_live.requests().size() == 1);
+
+  // Back on the same port, the first live server is not asked again while the second answers.
+  FakeNameServer first_again(handler, first_port);
   REQUIRE(client.get_route("T", 3000ms).ok());
   CHECK(second_live.requests().size() == 2);
+  CHECK(first_again.requests().empty());
 }
 
 TEST_CASE("route: no name server, or none reachable", "[route]") {

@@ -1,10 +1,10 @@
 #include "client/remoting/connection.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "client/remoting/codes.hpp"
 
@@ -26,9 +26,8 @@ bool split_address(const std::string& address, std::string& host, std::string& p
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  const bool numeric_port = std::all_of(port.begin(), port.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0;
-  });
+  const bool numeric_port =
+      std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
   return !host.empty() && numeric_port && port.size() <= 5;
 }
 
@@ -114,9 +113,9 @@ void Connection::resolve() {
                                   const asio::ip::tcp::resolver::results_type& endpoints) {
         if (self->closed()) return;
         if (error) {
-          self->close(error_code::kConnectBrokerException,
-                      fmt::format("connect to {} failed: resolve: {}", self->address_,
-                                  error.message()));
+          self->close(
+              error_code::kConnectBrokerException,
+              fmt::format("connect to {} failed: resolve: {}", self->address_, error.message()));
           return;
         }
         self->connect(endpoints);
@@ -124,18 +123,17 @@ void Connection::resolve() {
 }
 
 void Connection::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
-  asio::async_connect(socket_, endpoints,
-                      [self = shared_from_this()](const asio::error_code& error,
-                                                  const asio::ip::tcp::endpoint&) {
-                        if (self->closed()) return;
-                        if (error) {
-                          self->close(error_code::kConnectBrokerException,
-                                      fmt::format("connect to {} failed: {}", self->address_,
-                                                  error.message()));
-                          return;
-                        }
-                        self->on_connected();
-                      });
+  asio::async_connect(
+      socket_, endpoints,
+      [self = shared_from_this()](const asio::error_code& error, const asio::ip::tcp::endpoint&) {
+        if (self->closed()) return;
+        if (error) {
+          self->close(error_code::kConnectBrokerException,
+                      fmt::format("connect to {} failed: {}", self->address_, error.message()));
+          return;
+        }
+        self->on_connected();
+      });
 }
 
 void Connection::on_connected() {

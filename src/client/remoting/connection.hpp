@@ -6,6 +6,7 @@
 // thread. The mutex guards only the request table, the queued bytes and the state; handlers
 // are always called after it is released.
 #include <array>
+#include <asio.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -17,8 +18,6 @@
 #include <unordered_map>
 #include <variant>
 #include <vector>
-
-#include <asio.hpp>
 
 #include "client/common/error.hpp"
 #include "client/remoting/frame_codec.hpp"

@@ -15,7 +15,8 @@ namespace mqsend {
 // Largest accepted value of the length field: Netty checks length + 4 against 16 MiB.
 inline constexpr std::int64_t kMaxFrameLength = 16777216 - 4;
 
-// Appends the whole frame (length word included) to `out`.
+// Appends the whole frame (length word included) to `out`. The caller keeps the command within
+// the limits (header below 16 MiB, length at most kMaxFrameLength): producers validate sizes first.
 void encode_frame(const RemotingCommand& command, std::string& out);
 std::string encode_frame(const RemotingCommand& command);
 

@@ -14,19 +14,15 @@ namespace {
 
 // ---- JSON ----------------------------------------------------------------------------------
 
-// Unknown names and ordinals decode as OTHER: a peer's language is informational only, and
-// refusing a frame over it would be worse than Java's null.
-LanguageCode language_or_other(std::optional<LanguageCode> language) {
-  return language.value_or(LanguageCode::kOther);
-}
-
+// Unknown language names and ordinals decode as OTHER: a peer's language is informational only,
+// and refusing a frame over it would be worse than Java's null.
 constexpr auto kLanguageCount = static_cast<std::int32_t>(LanguageCode::kNodeJs) + 1;
 
 Status read_language(JsonReader& reader, LanguageCode& out) {
   if (reader.peek() == '"') {
     std::string name;
     if (auto failure = reader.read_string(name)) return failure;
-    out = language_or_other(language_from_name(name));
+    out = language_from_name(name).value_or(LanguageCode::kOther);
     return std::nullopt;
   }
   std::int32_t ordinal = 0;

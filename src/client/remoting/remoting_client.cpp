@@ -1,5 +1,8 @@
 #include "client/remoting/remoting_client.hpp"
 
+#include <fmt/format.h>
+
+#include <asio.hpp>
 #include <atomic>
 #include <future>
 #include <mutex>
@@ -7,9 +10,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <asio.hpp>
-#include <fmt/format.h>
 
 #include "client/remoting/connection.hpp"
 #include "client/remoting/frame_codec.hpp"
@@ -24,20 +24,25 @@ std::atomic<std::int32_t> next_opaque{0};
 // Deadline resolution: a timed-out request fails at most this much after its deadline.
 constexpr Milliseconds kSweepInterval{5};
 
+PendingRequest pending_request(PendingRequest::Handler handler, Milliseconds timeout) {
+  return PendingRequest{std::move(handler), SteadyClock::now() + timeout, timeout};
+}
+
 }  // namespace
 
 class RemotingClient::Impl {
  public:
-  Impl() : work_(asio::make_work_guard(io_)), sweep_timer_(io_), io_thread_([this] { io_.run(); }) {}
+  Impl()
+      : work_(asio::make_work_guard(io_)), sweep_timer_(io_), io_thread_([this] { io_.run(); }) {}
 
   ~Impl() {
     shutting_down_ = true;
     asio::post(io_, [this] {
       sweep_timer_.cancel();
       for (const auto& connection : snapshot()) {
-        connection->close(error_code::kShutdown,
-                          fmt::format("client shut down with the request pending on {}",
-                                      connection->address()));
+        connection->close(
+            error_code::kShutdown,
+            fmt::format("client shut down with the request pending on {}", connection->address()));
       }
     });
     work_.reset();
@@ -149,13 +154,12 @@ RemotingClient::~RemotingClient() = default;
 void RemotingClient::invoke_async(const std::string& address, RemotingCommand request,
                                   Milliseconds timeout, ResponseHandler handler) {
   impl_->submit(address, request,
-                PendingRequest{PendingRequest::Handler(std::in_place_index<0>, std::move(handler)),
-                               SteadyClock::now() + timeout, timeout});
+                pending_request(PendingRequest::Handler(std::in_place_index<0>, std::move(handler)),
+                                timeout));
 }
 
 Result<RemotingCommand> RemotingClient::invoke_sync(const std::string& address,
-                                                    RemotingCommand request,
-                                                    Milliseconds timeout) {
+                                                    RemotingCommand request, Milliseconds timeout) {
   if (impl_->on_io_thread()) {
     return Error{error_code::kInvalidArgument,
                  "invoke_sync called on the remoting I/O thread, where it would deadlock"};
@@ -163,19 +167,19 @@ Result<RemotingCommand> RemotingClient::invoke_sync(const std::string& address,
   // Shared with the handler, which may still be inside set_value when get() returns.
   auto promise = std::make_shared<std::promise<Result<RemotingCommand>>>();
   auto future = promise->get_future();
-  invoke_async(address, std::move(request), timeout,
-               [promise](Result<RemotingCommand> response) {
-                 promise->set_value(std::move(response));
-               });
+  invoke_async(address, std::move(request), timeout, [promise](Result<RemotingCommand> response) {
+    promise->set_value(std::move(response));
+  });
   return future.get();
 }
 
 void RemotingClient::invoke_oneway(const std::string& address, RemotingCommand request,
                                    Milliseconds timeout, WrittenHandler on_written) {
   request.flag |= kOnewayFlag;
-  impl_->submit(address, request,
-                PendingRequest{PendingRequest::Handler(std::in_place_index<1>, std::move(on_written)),
-                               SteadyClock::now() + timeout, timeout});
+  impl_->submit(
+      address, request,
+      pending_request(PendingRequest::Handler(std::in_place_index<1>, std::move(on_written)),
+                      timeout));
 }
 
 std::size_t RemotingClient::pending_requests() const { return impl_->pending_requests(); }

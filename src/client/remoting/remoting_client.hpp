@@ -28,7 +28,8 @@ class RemotingClient {
   using WrittenHandler = std::function<void(Status)>;
 
   RemotingClient();
-  ~RemotingClient();  // fails pending requests with kShutdown, joins the I/O thread
+  // Fails pending requests with kShutdown, joins the I/O thread. Not from inside a handler.
+  ~RemotingClient();
   RemotingClient(const RemotingClient&) = delete;
   RemotingClient& operator=(const RemotingClient&) = delete;
 
@@ -38,6 +39,7 @@ class RemotingClient {
                     ResponseHandler handler);
 
   // Blocks the calling thread (never the I/O thread) until the response or an error.
+  // Called from a handler it returns kInvalidArgument instead of deadlocking.
   Result<RemotingCommand> invoke_sync(const std::string& address, RemotingCommand request,
                                       Milliseconds timeout);
 

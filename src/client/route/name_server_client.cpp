@@ -71,7 +71,8 @@ Result<TopicRouteData> NameServerClient::get_route(const std::string& topic,
     }
     current_.store(index, std::memory_order_relaxed);
     if (response->code != response_code::kSuccess) {
-      return Error{response->code, response->remark.value_or(std::string(error_code_name(response->code)))};
+      const std::string fallback_remark(error_code_name(response->code));
+      return Error{response->code, response->remark.value_or(fallback_remark)};
     }
     auto route = parse_topic_route_data(response->body);
     if (!route) {

@@ -3,12 +3,13 @@
 // protocol reference 6.5).
 //
 // find()/refresh() errors:
-// - error_code::kNotFoundTopicException "No route info of this topic: T (...)" when a name server
-//   answered but neither the topic nor the default topic yields a writable queue (TOPIC_NOT_EXIST
-//   for both, a route without writable master queues, an unreadable route...);
+// - error_code::kNotFoundTopicException "No route info of this topic: T (causes)" when a name
+//   server answered but neither the topic nor the default topic yields a writable queue
+//   (TOPIC_NOT_EXIST for both, a route without writable master queues, ...);
 // - the transport error code (kConnectBrokerException, kAccessBrokerTimeout, ...) or
-//   kNoNameServerException when no name server could be reached at all, so that callers can tell
-//   "no route" from "name server unreachable"; the message names the name servers tried.
+//   kNoNameServerException (or kProtocolError for unreadable answers) when no name server gave a
+//   response code at all, so that callers can tell "no route" from "name server unreachable";
+//   the message names the name servers tried.
 // Thread-safe; the lock is never held across a network call.
 #include <map>
 #include <mutex>
