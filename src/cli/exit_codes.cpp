@@ -4,12 +4,12 @@
 
 namespace mqsend::cli {
 
-void RunTally::count_failure(int code) {
+void RunTally::count_failure(int code, bool reached_broker) {
   ++failed;
   switch (code) {
     case error_code::kMessageIllegal:
     case error_code::kInvalidArgument:
-      ++failed_invalid;
+      if (!reached_broker) ++failed_invalid;
       break;
     case error_code::kNotFoundTopicException:
     case error_code::kNoNameServerException:

@@ -21,8 +21,9 @@ struct RunTally {
   std::size_t failed_no_route = 0;  // of failed: no route / name server unreachable
   std::size_t failed_timeout = 0;   // of failed: send timed out
 
-  // Classifies an error code into the counters (failed included).
-  void count_failure(int error_code);
+  // Classifies a failure into the counters (failed included). `reached_broker`: a broker
+  // answered the code (MESSAGE_ILLEGAL from a broker is not a client validation failure).
+  void count_failure(int error_code, bool reached_broker = false);
 };
 
 int exit_code_for(const RunTally& tally);

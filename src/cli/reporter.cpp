@@ -64,7 +64,7 @@ void Reporter::report_failure(std::size_t index, const Error& error) {
 }
 
 void Reporter::write_failure(std::size_t index, const Error& error, const SendOutcome* outcome) {
-  tally_.count_failure(error.code);
+  tally_.count_failure(error.code, outcome != nullptr && !outcome->brokers_tried.empty());
   const std::string name(error_code_name(error.code));
   if (json_) {
     nlohmann::json line{{"index", index},

@@ -79,6 +79,9 @@ TEST_CASE("exit code follows the tally", "[cli]") {
   RunTally invalid;
   invalid.count_failure(error_code::kMessageIllegal);
   CHECK(exit_code_for(invalid) == exit_code::kUsage);
+  RunTally refused;
+  refused.count_failure(error_code::kMessageIllegal, true);  // the broker said so
+  CHECK(exit_code_for(refused) == exit_code::kAllFailed);
 
   RunTally no_route;
   no_route.count_failure(error_code::kNotFoundTopicException);

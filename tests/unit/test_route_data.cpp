@@ -1,6 +1,5 @@
 // TopicRouteData parser and serializer against the real name-server bodies and edge cases.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -99,7 +98,8 @@ TEST_CASE("route: serializer reproduces the real bodies byte for byte", "[route]
 TEST_CASE("route: parse(serialize(route)) gives the route back in both forms", "[route]") {
   TopicRouteData route;
   route.order_topic_conf = "broker-a:2;broker-b:3";
-  route.broker_datas.push_back({"ClusterX", "broker-a", {{0, "10.0.0.1:10911"}, {1, "10.0.0.2:10911"}}});
+  route.broker_datas.push_back(
+      {"ClusterX", "broker-a", {{0, "10.0.0.1:10911"}, {1, "10.0.0.2:10911"}}});
   route.broker_datas.push_back({"Cluster \"quoted\" \\ \x01", "broker-b", {{-1, "a"}, {7, "b"}}});
   route.broker_datas.push_back({"c", "no-addrs", {}});
   route.queue_datas.push_back({"broker-a", 8, 4, 6, 0});
@@ -111,9 +111,9 @@ TEST_CASE("route: parse(serialize(route)) gives the route back in both forms", "
     CHECK((text.find("{0:\"10.0.0.1:10911\",1:") != std::string::npos) == legacy);
     CHECK((text.find("{\"0\":\"10.0.0.1:10911\",\"1\":") != std::string::npos) == !legacy);
   }
-  CHECK(serialize_topic_route_data(route, false).find(
-            "\"filterServerTable\":{},\"orderTopicConf\":\"broker-a:2;broker-b:3\",\"queueDatas\"") !=
-        std::string::npos);
+  CHECK(serialize_topic_route_data(route, false)
+            .find("\"filterServerTable\":{},\"orderTopicConf\":\"broker-a:2;broker-b:3\","
+                  "\"queueDatas\"") != std::string::npos);
   route.order_topic_conf.clear();
   CHECK(serialize_topic_route_data(route, false).find("orderTopicConf") == std::string::npos);
 }
@@ -198,7 +198,7 @@ TEST_CASE("route: malformed bodies are protocol errors, never exceptions", "[rou
   require_protocol_error(std::string(100000, '['));
   require_protocol_error("{\"a\":" + std::string(65, '[') + std::string(65, ']') + "}");
 
-  const auto within_limit = parse_topic_route_data("{\"a\":" + std::string(60, '[') +
-                                                   std::string(60, ']') + "}");
+  const auto within_limit =
+      parse_topic_route_data("{\"a\":" + std::string(60, '[') + std::string(60, ']') + "}");
   CHECK(within_limit.ok());
 }

@@ -1,10 +1,9 @@
 // NameServerClient and TopicRouteTable against tiny in-test name servers on 127.0.0.1.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
 #include <asio.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,7 +27,8 @@ using namespace std::chrono_literals;
 namespace {
 
 const char kNotExistRemark[] =
-    "No topic route info in name server for the topic: {}\nSee http://rocketmq.apache.org/docs/faq/ "
+    "No topic route info in name server for the topic: {}\nSee "
+    "http://rocketmq.apache.org/docs/faq/ "
     "for further details.";
 
 // A name server speaking real frames. The handler answers a request, or returns nullopt to
@@ -111,7 +111,8 @@ class FakeNameServer {
 // An address where nothing listens: a port that was just free.
 std::string dead_address() {
   asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::ip::tcp::acceptor acceptor(io,
+                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
 }
 
@@ -174,7 +175,8 @@ TEST_CASE("route: get_route sends code 105 with topic and acceptStandardJsonOnly
 TEST_CASE("route: name server error responses keep their code and remark", "[route]") {
   FakeNameServer server([](const RemotingCommand& request) -> std::optional<RemotingCommand> {
     if (*request.field("topic") == "Busy") {
-      return RemotingCommand::response_to(request, response_code::kSystemError, "name server not ready");
+      return RemotingCommand::response_to(request, response_code::kSystemError,
+                                          "name server not ready");
     }
     if (*request.field("topic") == "Garbage") {
       RemotingCommand response = RemotingCommand::response_to(request, response_code::kSuccess);
@@ -282,7 +284,8 @@ TEST_CASE("route: an unknown topic falls back to TBW102 with clamped queue numbe
     CHECK(queue.topic == "NewTopic");
     queues.push_back(queue.broker_name + ":" + std::to_string(queue.queue_id));
   }
-  CHECK(queues == Topics{"broker-a:0", "broker-a:1", "broker-a:2", "broker-a:3", "broker-b:0", "broker-b:1"});
+  CHECK(queues ==
+        Topics{"broker-a:0", "broker-a:1", "broker-a:2", "broker-a:3", "broker-b:0", "broker-b:1"});
   CHECK(info.write_queue_nums("broker-a") == 4);
   CHECK(info.route().queue_datas[0].read_queue_nums == 2);
   CHECK(info.route().queue_datas[1].read_queue_nums == 4);
@@ -342,8 +345,8 @@ TEST_CASE("route: publish info is cached; refresh replaces it only on success", 
 }
 
 TEST_CASE("route: a route without writable queues does not fall back", "[route]") {
-  FakeNameServer server(serve_routes({{"ReadOnly", two_broker_route(perm::kRead, 4, 4)},
-                                      {"TBW102", two_broker_route(7, 8, 8)}}));
+  FakeNameServer server(serve_routes(
+      {{"ReadOnly", two_broker_route(perm::kRead, 4, 4)}, {"TBW102", two_broker_route(7, 8, 8)}}));
   RemotingClient remoting;
   NameServerClient client(remoting, {server.address()});
   TopicRouteTable table(client);
@@ -364,10 +367,11 @@ TEST_CASE("route: 'no route' and 'name server unreachable' are told apart", "[ro
     auto found = TopicRouteTable(client).find("Ghost", 3000ms);
     REQUIRE_FALSE(found.ok());
     CHECK(found.error().code == error_code::kNotFoundTopicException);
-    CHECK(found.error().message ==
-          "No route info of this topic: Ghost (TOPIC_NOT_EXIST: No topic route info in name server "
-          "for the topic: Ghost; default topic TBW102: TOPIC_NOT_EXIST: No topic route info in name "
-          "server for the topic: TBW102)");
+    CHECK(
+        found.error().message ==
+        "No route info of this topic: Ghost (TOPIC_NOT_EXIST: No topic route info in name server "
+        "for the topic: Ghost; default topic TBW102: TOPIC_NOT_EXIST: No topic route info in name "
+        "server for the topic: TBW102)");
     CHECK(server.topics_asked() == Topics{"Ghost", "TBW102"});
   }
   SECTION("no name server reachable") {
@@ -388,7 +392,8 @@ TEST_CASE("route: 'no route' and 'name server unreachable' are told apart", "[ro
 }
 
 TEST_CASE("route: concurrent finds share one table safely", "[route]") {
-  FakeNameServer server(serve_routes({{"A", two_broker_route(6, 2, 2)}, {"B", two_broker_route(6, 1, 1)}}));
+  FakeNameServer server(
+      serve_routes({{"A", two_broker_route(6, 2, 2)}, {"B", two_broker_route(6, 1, 1)}}));
   RemotingClient remoting;
   NameServerClient client(remoting, {server.address()});
   TopicRouteTable table(client);

@@ -1,6 +1,5 @@
 // topicRouteData2TopicPublishInfo: which queues a producer may write to, in which order.
 #include <catch2/catch.hpp>
-
 #include <climits>
 #include <set>
 #include <string>
@@ -13,9 +12,12 @@ using namespace mqsend;
 
 namespace {
 
-BrokerData master(const std::string& name) { return {"DefaultCluster", name, {{0, name + ":10911"}}}; }
+BrokerData master(const std::string& name) {
+  return {"DefaultCluster", name, {{0, name + ":10911"}}};
+}
 
-QueueData queue_data(const std::string& name, int perm, int write_queue_nums, int read_queue_nums = 8) {
+QueueData queue_data(const std::string& name, int perm, int write_queue_nums,
+                     int read_queue_nums = 8) {
   return {name, read_queue_nums, write_queue_nums, perm, 0};
 }
 
@@ -37,7 +39,8 @@ TEST_CASE("route: publish queues sorted by broker name, writeQueueNums each", "[
   TopicRouteData route;
   route.queue_datas = {queue_data("broker-c", 6, 1), queue_data("broker-a", 6, 2, 4),
                        queue_data("Broker-z", 6, 1), queue_data("broker-b", 6, 3, 1)};
-  route.broker_datas = {master("broker-a"), master("broker-b"), master("broker-c"), master("Broker-z")};
+  route.broker_datas = {master("broker-a"), master("broker-b"), master("broker-c"),
+                        master("Broker-z")};
   const TopicPublishInfo info("T", route, 0);
   CHECK(info.ok());
   CHECK_FALSE(info.order_topic());
@@ -60,9 +63,9 @@ TEST_CASE("route: only writable queue data of brokers with a master", "[route]")
                        queue_data("slaves-only", 6, 2),
                        queue_data("no-broker-data", 6, 2),
                        queue_data("zero-queues", 6, 0)};
-  route.broker_datas = {master("read-only"), master("write-only"), master("all"),
-                        master("inherit-only"), master("zero-queues"),
-                        {"c", "slaves-only", {{1, "s1:1"}, {2, "s2:1"}}}};
+  route.broker_datas = {master("read-only"),   master("write-only"),
+                        master("all"),         master("inherit-only"),
+                        master("zero-queues"), {"c", "slaves-only", {{1, "s1:1"}, {2, "s2:1"}}}};
   const TopicPublishInfo info("T", route, 0);
   CHECK(layout(info) == Layout{"all:0", "write-only:0"});
   CHECK_FALSE(info.master_address("slaves-only").has_value());

@@ -40,8 +40,7 @@ std::vector<std::string> parse_name_server_list(std::string_view text) {
 NameServerClient::NameServerClient(RemotingClient& remoting, std::vector<std::string> addresses)
     : remoting_(remoting), addresses_(std::move(addresses)) {}
 
-Result<TopicRouteData> NameServerClient::get_route(const std::string& topic,
-                                                   Milliseconds timeout) {
+Result<TopicRouteData> NameServerClient::get_route(const std::string& topic, Milliseconds timeout) {
   if (addresses_.empty()) {
     return Error{error_code::kNoNameServerException, "no name server address configured"};
   }

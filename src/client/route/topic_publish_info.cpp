@@ -15,8 +15,9 @@ std::uint32_t random_index() {
 }
 
 const BrokerData* find_broker(const TopicRouteData& route, const std::string& broker_name) {
-  auto it = std::find_if(route.broker_datas.begin(), route.broker_datas.end(),
-                         [&](const BrokerData& broker) { return broker.broker_name == broker_name; });
+  auto it =
+      std::find_if(route.broker_datas.begin(), route.broker_datas.end(),
+                   [&](const BrokerData& broker) { return broker.broker_name == broker_name; });
   return it == route.broker_datas.end() ? nullptr : &*it;
 }
 
@@ -39,7 +40,8 @@ std::vector<MessageQueue> ordered_queues(const std::string& topic, std::string_v
     if (colon == std::string_view::npos) continue;
     const std::string_view count_text = item.substr(colon + 1);
     int count = 0;
-    const auto parsed = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
+    const auto parsed =
+        std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
     if (parsed.ec != std::errc() || parsed.ptr != count_text.data() + count_text.size()) continue;
     append_queues(queues, topic, std::string(item.substr(0, colon)), count);
   }

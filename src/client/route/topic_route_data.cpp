@@ -121,7 +121,8 @@ Result<std::int64_t> parse_broker_id(const std::string& key, const std::string& 
     valid = is_digit(digits[i]);
     id = id * 10 + (digits[i] - '0');
   }
-  if (!valid) return protocol_error(fmt::format("{} has a non-integer broker id \"{}\"", path, key));
+  if (!valid)
+    return protocol_error(fmt::format("{} has a non-integer broker id \"{}\"", path, key));
   return negative ? -id : id;
 }
 
