@@ -38,8 +38,21 @@ void define_options(CLI::App& app, CliOptions& options) {
                "(FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE)");
   app.add_flag("--latency-fault", options.latency_fault,
                "Enable the latency fault strategy (avoid slow or failing brokers)");
+  app.add_option("--fault-latency-max", options.fault_latency_max,
+                 "Latency fault: latency thresholds in ms (comma-separated, ascending)")
+      ->delimiter(',')
+      ->expected(1, 64);
+  app.add_option("--fault-not-available", options.fault_not_available,
+                 "Latency fault: isolation in ms for each threshold (same count as --fault-latency-max)")
+      ->delimiter(',')
+      ->expected(1, 64);
   app.add_option("--timeout", options.timeout_ms,
                  "Budget in ms for one message, route lookup and all retries included")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
+  app.add_option("--route-refresh", options.route_refresh_ms,
+                 "Re-read routes from the name server this often while streaming "
+                 "(pollNameServerInterval)")
+      ->type_name("MS")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
   app.add_option("-g,--group", options.group, "Producer group");
   app.add_option("-p,--property", options.properties,

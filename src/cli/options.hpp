@@ -21,7 +21,10 @@ struct CliOptions {
   int async_retries = 2;              // retryTimesWhenSendAsyncFailed
   bool retry_another_broker_when_not_store_ok = false;
   bool latency_fault = false;
+  std::vector<std::int64_t> fault_latency_max = {50, 100, 550, 1000, 2000, 3000, 15000};
+  std::vector<std::int64_t> fault_not_available = {0, 0, 30000, 60000, 120000, 180000, 600000};
   std::int64_t timeout_ms = 3000;     // whole-send budget
+  std::int64_t route_refresh_ms = 30000;  // pollNameServerInterval
   std::string group = "mqsend_producer";
   std::vector<std::string> properties;  // key=value
   int delay_level = 0;

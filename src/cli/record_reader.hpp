@@ -1,32 +1,29 @@
 #pragma once
-// Splits an input stream into records: by a delimiter (default "\n"; any byte string),
-// with CRLF handled for the newline delimiter, a last record without delimiter kept,
-// and empty records skipped. Memory is bounded by the largest record plus one read chunk.
-#include <cstddef>
+// Transitional adapter: the string-returning stdin splitter send_run.cpp still uses, over
+// input/DelimitedSource. Remove once send_run reads a RecordSource.
 #include <optional>
 #include <string>
+
+#include "cli/input/delimited_source.hpp"
 
 namespace mqsend::cli {
 
 class RecordReader {
  public:
   // Reads from `fd` (not owned).
-  RecordReader(int fd, std::string delimiter = "\n");
+  explicit RecordReader(int fd, std::string delimiter = "\n")
+      : source_(fd, std::move(delimiter)) {}
 
   // The next non-empty record, or nullopt at end of input (or on a read error, see error()).
-  std::optional<std::string> next();
-  // Set when reading stopped on an I/O error rather than end of input.
-  const std::string& error() const { return error_; }
+  std::optional<std::string> next() {
+    auto record = source_.next();
+    if (!record) return std::nullopt;
+    return std::move(record->raw);
+  }
+  std::string error() const { return source_.error(); }
 
  private:
-  bool fill();
-
-  int fd_;
-  std::string delimiter_;
-  std::string buffer_;
-  std::size_t start_ = 0;
-  bool eof_ = false;
-  std::string error_;
+  DelimitedSource source_;
 };
 
 }  // namespace mqsend::cli

@@ -20,7 +20,7 @@ std::string success_json(std::size_t index, const SendOutcome& outcome) {
                       {"topic", result.queue.topic},
                       {"broker", result.queue.broker_name},
                       {"queueId", result.queue.queue_id},
-                      {"latencyMs", outcome.latency.count()},
+                      {"latencyMs", outcome.latency.count() / 1000.0},
                       {"brokersTried", brokers_json(outcome)}};
   if (!outcome.oneway) {
     line["offsetMsgId"] = result.offset_msg_id;
@@ -71,7 +71,7 @@ void Reporter::write_failure(std::size_t index, const Error& error, const SendOu
                         {"status", "FAILED"},
                         {"error", {{"code", error.code}, {"name", name}, {"message", error.message}}}};
     if (outcome != nullptr) {
-      line["latencyMs"] = outcome->latency.count();
+      line["latencyMs"] = outcome->latency.count() / 1000.0;
       line["brokersTried"] = brokers_json(*outcome);
     }
     const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

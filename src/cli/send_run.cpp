@@ -102,6 +102,7 @@ ProducerOptions producer_options(const CliOptions& options) {
   producer.name_servers = parse_name_server_list(options.name_servers);
   producer.group = options.group;
   producer.send_timeout = Milliseconds(options.timeout_ms);
+  producer.route_refresh = Milliseconds(options.route_refresh_ms);
   producer.retries = options.retries;
   producer.async_retries = options.async_retries;
   producer.retry_another_broker_when_not_store_ok = options.retry_another_broker_when_not_store_ok;
@@ -109,6 +110,8 @@ ProducerOptions producer_options(const CliOptions& options) {
   producer.compress_over = options.compress_over;
   producer.serialize = options.serialize == "rocketmq" ? SerializeType::kRocketMQ : SerializeType::kJson;
   producer.fault.enabled = options.latency_fault;
+  producer.fault.latency_max = options.fault_latency_max;
+  producer.fault.not_available_duration = options.fault_not_available;
   return producer;
 }
 
@@ -121,6 +124,9 @@ int usage_error(const std::string& message) {
 
 int run_send(const CliOptions& options) {
   if (Status bad_group = check_group(options.group)) return usage_error(bad_group->message);
+  if (options.fault_latency_max.size() != options.fault_not_available.size()) {
+    return usage_error("--fault-latency-max and --fault-not-available need the same number of values");
+  }
   auto base = message_template(options);
   if (!base) return usage_error(base.error().message);
   ProducerOptions settings = producer_options(options);

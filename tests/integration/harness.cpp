@@ -13,6 +13,7 @@
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -147,6 +148,88 @@ ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string
   std::vector<std::string> argv{MQSEND_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, input, std::chrono::seconds(60), env);
+}
+
+MqsendProcess::MqsendProcess(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env)
+    : start_(Clock::now()) {
+  signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> argv{MQSEND_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Pipes p;
+  pid_ = spawn(argv, merged_environment(env), p);
+  stdin_fd_ = p.in[1];
+  out_reader_ = std::thread([this, fd = p.out[0]] { collect(fd, out_); });
+  err_reader_ = std::thread([this, fd = p.err[0]] { collect(fd, err_); });
+}
+
+MqsendProcess::~MqsendProcess() {
+  if (pid_ >= 0) {
+    kill(pid_, SIGKILL);
+    wait();
+  }
+}
+
+void MqsendProcess::collect(int fd, std::string& sink) {
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    sink.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+}
+
+void MqsendProcess::write(const std::string& data) {
+  std::size_t written = 0;
+  while (stdin_fd_ >= 0 && written < data.size()) {
+    const ssize_t n = ::write(stdin_fd_, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("mqsend's stdin is closed");
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+void MqsendProcess::close_stdin() {
+  if (stdin_fd_ < 0) return;
+  close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
+ProcessResult MqsendProcess::wait(std::chrono::milliseconds limit) {
+  close_stdin();
+  ProcessResult result;
+  if (pid_ < 0) return result;
+  const auto deadline = Clock::now() + limit;
+  int status = 0;
+  bool killed = false;
+  for (;;) {
+    const pid_t exited = waitpid(pid_, &status, WNOHANG);
+    if (exited < 0 && errno == EINTR) continue;
+    if (exited != 0) break;
+    if (!killed && Clock::now() > deadline) {
+      kill(pid_, SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+  out_reader_.join();
+  err_reader_.join();
+  if (killed) {
+    result.exit_code = -1;
+  } else {
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  result.out = out_;
+  result.err = err_;
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
+  return result;
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {

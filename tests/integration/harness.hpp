@@ -2,7 +2,9 @@
 // Integration-test harness: runs the real mqsend binary and the bundled test cluster as child
 // processes, and talks to the cluster's control port.
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +27,35 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // Runs mqsend with `args`.
 ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input = "",
                          const std::vector<std::string>& env = {});
+
+// mqsend with a stdin pipe the test writes to over time (long streams); stdout and stderr are
+// collected as they come. The destructor kills it if wait() was not called.
+class MqsendProcess {
+ public:
+  explicit MqsendProcess(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {});
+  ~MqsendProcess();
+  MqsendProcess(const MqsendProcess&) = delete;
+  MqsendProcess& operator=(const MqsendProcess&) = delete;
+
+  // Writes all of `data` to mqsend's stdin.
+  void write(const std::string& data);
+  void close_stdin();
+  // Closes stdin and waits for the exit; kills mqsend after `limit` (exit_code -1).
+  ProcessResult wait(std::chrono::milliseconds limit = std::chrono::seconds(60));
+
+ private:
+  void collect(int fd, std::string& sink);
+
+  int pid_ = -1;
+  int stdin_fd_ = -1;
+  std::chrono::steady_clock::time_point start_;
+  std::mutex mutex_;
+  std::string out_;
+  std::string err_;
+  std::thread out_reader_;
+  std::thread err_reader_;
+};
 
 // Every JSON line of `text`.
 std::vector<nlohmann::json> json_lines(const std::string& text);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <future>
+
+#include "client/producer/batch_codec.hpp"
 #include "client/producer/compression.hpp"
 #include "client/producer/message_id.hpp"
 #include "client/producer/properties.hpp"
@@ -38,6 +41,14 @@ bool is_transport_error(int code) {
          code == error_code::kProtocolError;
 }
 
+TopicRouteTable::Options route_table_options(const ProducerOptions& options) {
+  TopicRouteTable::Options route_options;
+  route_options.default_topic = options.default_topic;
+  route_options.default_topic_queue_nums = options.default_topic_queue_nums;
+  route_options.refresh_interval = options.route_refresh;
+  return route_options;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& item : items) {
@@ -49,11 +60,13 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-// A message ready for the wire: validated, id assigned, compressed, properties encoded.
+// A message (or a batch) ready for the wire: validated, ids assigned, compressed or
+// batch-encoded, properties encoded.
 struct PreparedMessage {
   std::string topic;
-  std::string uniq_key;
+  std::string uniq_key;  // a batch: the members' keys joined by ','
   SendRequestPayload payload;
+  bool batch = false;
 };
 
 // One message's send loop state, shared by the attempts of an async send.
@@ -71,7 +84,9 @@ struct SendState {
   Milliseconds remaining() const { return budget - elapsed_since(start); }
 
   SendOutcome outcome(Result<SendResult> result) const {
-    return SendOutcome{std::move(result), brokers_tried, elapsed_since(start), oneway};
+    return SendOutcome{std::move(result), brokers_tried,
+                       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start),
+                       oneway};
   }
 
   // Java's "Send [N] times, still failed" error, keeping the code of the last failure.
@@ -91,8 +106,7 @@ struct Producer::Impl {
       : options(options),
         remoting(std::make_unique<RemotingClient>()),
         name_servers(*remoting, options.name_servers),
-        routes(name_servers, TopicRouteTable::Options{options.default_topic,
-                                                      options.default_topic_queue_nums}),
+        routes(name_servers, route_table_options(options)),
         strategy(options.fault),
         request_options{options.group, options.default_topic, options.default_topic_queue_nums,
                         true, options.serialize} {}
@@ -102,11 +116,17 @@ struct Producer::Impl {
     remoting.reset();  // fails what is still pending while the rest of Impl is alive
   }
 
+  void assign_ids(Message& message);
   Result<PreparedMessage> prepare(Message& message);
+  Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
+  // The shared start of every send: budget, route; nullptr after `callback` got the failure.
+  std::shared_ptr<SendState> start(Result<PreparedMessage> prepared, int attempts,
+                                   bool oneway, Producer::Callback callback);
+  void send_oneway(std::shared_ptr<SendState> state);
   Result<TopicPublishInfoPtr> find_route(const std::string& topic, Milliseconds timeout);
   std::optional<std::string> broker_address(const SendState& state, const std::string& broker);
   RemotingCommand request_for(const PreparedMessage& message, const MessageQueue& queue) const;
-  void send_sync(SendState& state, Result<SendResult>& result);
+  Result<SendResult> send_sync(SendState& state);
   void attempt_async(std::shared_ptr<SendState> state, const std::string& last_broker);
   void finish(const std::shared_ptr<SendState>& state, Result<SendResult> result);
 
@@ -121,15 +141,20 @@ struct Producer::Impl {
   std::atomic<bool> stopping{false};
 };
 
-Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
-  if (Status invalid = check_message(message, options.max_message_size)) return *invalid;
-  PreparedMessage prepared;
-  prepared.topic = message.topic;
-  // Set once per message, kept across retries (MessageClientIDSetter).
+// Set once per message, kept across retries (MessageClientIDSetter); WAIT as Java's
+// Message constructor sets it.
+void Producer::Impl::assign_ids(Message& message) {
   if (message.property(property_key::kUniqKey).empty()) {
     message.set_property(property_key::kUniqKey, ids.next());
   }
   if (message.property(property_key::kWait).empty()) message.set_wait_store_msg_ok(true);
+}
+
+Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
+  if (Status invalid = check_message(message, options.max_message_size)) return *invalid;
+  PreparedMessage prepared;
+  prepared.topic = message.topic;
+  assign_ids(message);
   prepared.uniq_key = std::string(message.property(property_key::kUniqKey));
   prepared.payload.flag = message.flag;
   if (message.body.size() >= options.compress_over &&
@@ -139,6 +164,31 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
     prepared.payload.body = std::move(message.body);
   }
   encode_properties(message.properties, prepared.payload.properties);
+  return prepared;
+}
+
+// MessageBatch.generateFromList + encode: never compressed, the batch object's own
+// properties are WAIT only (4.x).
+Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& messages) {
+  if (Status invalid = check_batch(messages, options.max_message_size)) return *invalid;
+  PreparedMessage prepared;
+  prepared.batch = true;
+  prepared.topic = messages.front().topic;
+  for (auto& message : messages) {
+    assign_ids(message);
+    if (!prepared.uniq_key.empty()) prepared.uniq_key += ',';
+    prepared.uniq_key += message.property(property_key::kUniqKey);
+  }
+  auto body = encode_batch(messages);
+  if (!body) return body.error();
+  if (body->size() > options.max_message_size) {
+    return Error{error_code::kMessageIllegal,
+                 fmt::format("the batch body size {} is over max value, MAX: {}", body->size(),
+                             options.max_message_size)};
+  }
+  prepared.payload.body = std::move(body.value());
+  append_property(property_key::kWait, messages.front().wait_store_msg_ok() ? "true" : "false",
+                  prepared.payload.properties);
   return prepared;
 }
 
@@ -165,19 +215,22 @@ std::optional<std::string> Producer::Impl::broker_address(const SendState& state
 // The born timestamp is taken per attempt, as sendKernelImpl does.
 RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
                                             const MessageQueue& queue) const {
+  if (message.batch) {
+    return build_batch_request(message.payload.body, message.payload.properties, queue,
+                               wall_clock_ms(), request_options);
+  }
   SendRequestPayload payload = message.payload;
   payload.born_timestamp_ms = wall_clock_ms();
   return build_send_request(std::move(payload), queue, request_options);
 }
 
-void Producer::Impl::send_sync(SendState& state, Result<SendResult>& result) {
+Result<SendResult> Producer::Impl::send_sync(SendState& state) {
   std::string last_broker;
   std::optional<SendResult> stored_with_warning;
   while (state.attempts_left > 0) {
     const Milliseconds remaining = state.remaining();
     if (remaining.count() <= 0) {
-      result = state.exhausted(true);
-      return;
+      return state.exhausted(true);
     }
     auto queue = strategy.select(*state.route, last_broker);
     if (!queue) break;
@@ -197,6 +250,7 @@ void Producer::Impl::send_sync(SendState& state, Result<SendResult>& result) {
     const std::int64_t latency = elapsed_since(attempt_start).count();
     if (!response) {
       strategy.update(queue->broker_name, latency, true);
+      if (is_transport_error(response.error().code)) routes.mark_stale(state.message.topic);
       state.last_error = response.error();
       continue;
     }
@@ -204,24 +258,19 @@ void Producer::Impl::send_sync(SendState& state, Result<SendResult>& result) {
     if (!sent) {
       strategy.update(queue->broker_name, latency, true);
       if (!is_retryable_response_code(sent.error().code)) {
-        result = sent.error();
-        return;
+        return sent.error();
       }
       state.last_error = sent.error();
       continue;
     }
     strategy.update(queue->broker_name, latency, false);
     if (sent->status == SendStatus::kSendOk || !options.retry_another_broker_when_not_store_ok) {
-      result = std::move(sent);
-      return;
+      return sent;
     }
     stored_with_warning = std::move(sent.value());
   }
-  if (stored_with_warning) {
-    result = std::move(*stored_with_warning);
-    return;
-  }
-  result = state.exhausted(false);
+  if (stored_with_warning) return std::move(*stored_with_warning);
+  return state.exhausted(false);
 }
 
 void Producer::Impl::finish(const std::shared_ptr<SendState>& state, Result<SendResult> result) {
@@ -269,12 +318,63 @@ void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
           return;
         }
         strategy.update(queue.broker_name, latency, true);
+        if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic);
         state->last_error = response.error();
         if (state->attempts_left > 0 && !stopping) {
           attempt_async(std::move(state), queue.broker_name);
         } else {
           finish(state, state->exhausted(false));
         }
+      });
+}
+
+std::shared_ptr<SendState> Producer::Impl::start(Result<PreparedMessage> prepared, int attempts,
+                                                 bool oneway, Producer::Callback callback) {
+  auto state = std::make_shared<SendState>();
+  state->start = SteadyClock::now();
+  state->budget = options.send_timeout;
+  state->attempts_left = attempts;
+  state->oneway = oneway;
+  state->callback = std::move(callback);
+  in_flight.fetch_add(1, std::memory_order_relaxed);
+  if (!prepared) {
+    finish(state, prepared.error());
+    return nullptr;
+  }
+  state->message = std::move(prepared.value());
+  auto route = find_route(state->message.topic, state->remaining());
+  if (!route) {
+    finish(state, route.error());
+    return nullptr;
+  }
+  state->route = std::move(route.value());
+  return state;
+}
+
+// One attempt, no response: the outcome says whether the frame was written.
+void Producer::Impl::send_oneway(std::shared_ptr<SendState> state) {
+  auto queue = strategy.select(*state->route, "");
+  if (!queue) return finish(state, state->exhausted(false));
+  state->brokers_tried.push_back(queue->broker_name);
+  const auto address = state->route->master_address(queue->broker_name);
+  if (!address) {
+    return finish(state, Error{error_code::kBrokerNotExistException,
+                               "The broker[" + queue->broker_name + "] not exist"});
+  }
+  auto request = request_for(state->message, *queue);
+  remoting->invoke_oneway(
+      *address, std::move(request), state->remaining(),
+      [this, state, queue = *queue](Status failed) {
+        strategy.update(queue.broker_name, elapsed_since(state->start).count(), failed.has_value());
+        if (failed) {
+          if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic);
+          return finish(state, *failed);
+        }
+        SendResult written;
+        written.msg_id = state->message.uniq_key;
+        written.queue = queue;
+        written.queue_offset = -1;
+        finish(state, std::move(written));
       });
 }
 
@@ -285,73 +385,54 @@ Producer::~Producer() = default;
 
 std::size_t Producer::in_flight() const { return impl_->in_flight.load(); }
 
+namespace {
+
+// Runs an async-style send to completion on the calling thread.
+SendOutcome wait_for(const std::function<void(Producer::Callback)>& send) {
+  std::promise<SendOutcome> done;
+  auto outcome = done.get_future();
+  send([&done](SendOutcome result) { done.set_value(std::move(result)); });
+  return outcome.get();
+}
+
+}  // namespace
+
 SendOutcome Producer::send(Message message) {
-  SendState state;
-  state.start = SteadyClock::now();
-  state.budget = options_.send_timeout;
-  state.attempts_left = 1 + options_.retries;
-  auto prepared = impl_->prepare(message);
-  if (!prepared) return state.outcome(prepared.error());
-  state.message = std::move(prepared.value());
-  auto route = impl_->find_route(state.message.topic, state.remaining());
-  if (!route) return state.outcome(route.error());
-  state.route = std::move(route.value());
-  Result<SendResult> result = Error{error_code::kCallTimeout, "not sent"};
-  impl_->send_sync(state, result);
-  return state.outcome(std::move(result));
+  return wait_for([&](Callback callback) {
+    auto state = impl_->start(impl_->prepare(message), 1 + options_.retries, false,
+                              std::move(callback));
+    if (state) impl_->finish(state, impl_->send_sync(*state));
+  });
 }
 
 void Producer::send_async(Message message, Callback callback) {
-  auto state = std::make_shared<SendState>();
-  state->start = SteadyClock::now();
-  state->budget = options_.send_timeout;
-  state->attempts_left = 1 + options_.async_retries;
-  state->callback = std::move(callback);
-  impl_->in_flight.fetch_add(1, std::memory_order_relaxed);
-  auto prepared = impl_->prepare(message);
-  if (!prepared) return impl_->finish(state, prepared.error());
-  state->message = std::move(prepared.value());
-  auto route = impl_->find_route(state->message.topic, state->remaining());
-  if (!route) return impl_->finish(state, route.error());
-  state->route = std::move(route.value());
-  impl_->attempt_async(std::move(state), "");
+  auto state = impl_->start(impl_->prepare(message), 1 + options_.async_retries, false,
+                            std::move(callback));
+  if (state) impl_->attempt_async(std::move(state), "");
 }
 
 void Producer::send_oneway(Message message, Callback callback) {
-  auto state = std::make_shared<SendState>();
-  state->start = SteadyClock::now();
-  state->budget = options_.send_timeout;
-  state->oneway = true;
-  state->callback = std::move(callback);
-  impl_->in_flight.fetch_add(1, std::memory_order_relaxed);
-  auto prepared = impl_->prepare(message);
-  if (!prepared) return impl_->finish(state, prepared.error());
-  state->message = std::move(prepared.value());
-  auto route = impl_->find_route(state->message.topic, state->remaining());
-  if (!route) return impl_->finish(state, route.error());
-  state->route = std::move(route.value());
-  auto queue = impl_->strategy.select(*state->route, "");
-  if (!queue) return impl_->finish(state, state->exhausted(false));
-  state->brokers_tried.push_back(queue->broker_name);
-  const auto address = state->route->master_address(queue->broker_name);
-  if (!address) {
-    return impl_->finish(state, Error{error_code::kBrokerNotExistException,
-                                      "The broker[" + queue->broker_name + "] not exist"});
-  }
-  auto request = impl_->request_for(state->message, *queue);
-  Impl* impl = impl_.get();
-  impl_->remoting->invoke_oneway(
-      *address, std::move(request), state->remaining(),
-      [impl, state, queue = *queue](Status failed) {
-        impl->strategy.update(queue.broker_name, elapsed_since(state->start).count(),
-                              failed.has_value());
-        if (failed) return impl->finish(state, *failed);
-        SendResult written;
-        written.msg_id = state->message.uniq_key;
-        written.queue = queue;
-        written.queue_offset = -1;
-        impl->finish(state, std::move(written));
-      });
+  auto state = impl_->start(impl_->prepare(message), 1, true, std::move(callback));
+  if (state) impl_->send_oneway(std::move(state));
+}
+
+SendOutcome Producer::send_batch(std::vector<Message> messages) {
+  return wait_for([&](Callback callback) {
+    auto state = impl_->start(impl_->prepare_batch(messages), 1 + options_.retries, false,
+                              std::move(callback));
+    if (state) impl_->finish(state, impl_->send_sync(*state));
+  });
+}
+
+void Producer::send_batch_async(std::vector<Message> messages, Callback callback) {
+  auto state = impl_->start(impl_->prepare_batch(messages), 1 + options_.async_retries, false,
+                            std::move(callback));
+  if (state) impl_->attempt_async(std::move(state), "");
+}
+
+void Producer::send_batch_oneway(std::vector<Message> messages, Callback callback) {
+  auto state = impl_->start(impl_->prepare_batch(messages), 1, true, std::move(callback));
+  if (state) impl_->send_oneway(std::move(state));
 }
 
 }  // namespace mqsend

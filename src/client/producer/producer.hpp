@@ -36,6 +36,7 @@ struct ProducerOptions {
   SerializeType serialize = SerializeType::kJson;
   std::string default_topic = "TBW102";
   int default_topic_queue_nums = 4;
+  Milliseconds route_refresh{30000};  // pollNameServerInterval; also re-read after broker failures
   FaultStrategyOptions fault;
 };
 
@@ -43,7 +44,7 @@ struct ProducerOptions {
 struct SendOutcome {
   Result<SendResult> result;
   std::vector<std::string> brokers_tried;
-  Milliseconds latency{0};
+  std::chrono::microseconds latency{0};  // from the send call to the outcome
   bool oneway = false;  // a oneway result only says the frame was written
 };
 
@@ -62,10 +63,18 @@ class Producer {
   SendOutcome send(Message message);
   // Async: one attempt plus up to async_retries retries on network failures.
   // `callback` runs once, on the I/O thread, or inline when the message fails before sending.
+  // The route lookup (cached after the first) runs on the calling thread.
   void send_async(Message message, Callback callback);
   // Oneway: one attempt; the outcome says whether the frame was written (no SendResult fields
   // beyond the queue and the message id).
   void send_oneway(Message message, Callback callback);
+
+  // Batches (SEND_BATCH_MESSAGE): members share a topic, have no delay level, get their own
+  // UNIQ_KEY; the body is never compressed. The SendResult is the batch's: msg_id and
+  // offset_msg_id are comma-separated lists in member order, queue_offset the first member's.
+  SendOutcome send_batch(std::vector<Message> messages);
+  void send_batch_async(std::vector<Message> messages, Callback callback);
+  void send_batch_oneway(std::vector<Message> messages, Callback callback);
 
   // Requests still in flight (async and oneway).
   std::size_t in_flight() const;

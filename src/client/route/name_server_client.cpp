@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -61,7 +62,9 @@ Result<TopicRouteData> NameServerClient::get_route(const std::string& topic, Mil
     }
     const std::size_t index = (first + attempt) % addresses_.size();
     const std::string& address = addresses_[index];
-    auto response = remoting_.invoke_sync(address, request, remaining);
+    const auto servers_left = static_cast<Milliseconds::rep>(addresses_.size() - attempt);
+    const Milliseconds budget = std::max(Milliseconds(1), remaining / servers_left);
+    auto response = remoting_.invoke_sync(address, request, budget);
     if (!response) {
       if (response.error().code == error_code::kShutdown) return response.error();
       last_code = response.error().code;

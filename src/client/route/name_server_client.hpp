@@ -3,7 +3,9 @@
 //
 // The client starts with the first configured name server and sticks to the last one that
 // answered; on a transport failure it tries the next ones in turn within the same overall
-// timeout. Thread-safe.
+// timeout. Each try gets an equal share of what remains (remaining / name servers left to
+// try; the last one gets all that remains), so that a slow or black-holed name server cannot
+// eat the whole timeout while another one is configured. Thread-safe.
 #include <atomic>
 #include <cstddef>
 #include <string>

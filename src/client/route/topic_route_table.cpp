@@ -35,24 +35,65 @@ Milliseconds remaining_until(std::chrono::steady_clock::time_point deadline) {
 TopicRouteTable::TopicRouteTable(NameServerClient& name_servers, Options options)
     : name_servers_(name_servers), options_(std::move(options)) {}
 
+Milliseconds TopicRouteTable::retry_gap() const {
+  return std::min(options_.refresh_interval,
+                  std::max(options_.refresh_interval / 10, Milliseconds(1000)));
+}
+
+bool TopicRouteTable::refresh_due(const Entry& entry, std::int64_t now) const {
+  if (entry.refreshing || now - entry.tried_ms < retry_gap().count()) return false;
+  return entry.stale || now - entry.fetched_ms >= options_.refresh_interval.count();
+}
+
 Result<TopicPublishInfoPtr> TopicRouteTable::find(const std::string& topic, Milliseconds timeout) {
+  TopicPublishInfoPtr cached;
+  bool default_topic_fallback = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = cache_.find(topic);
-    if (it != cache_.end() && it->second->ok()) return it->second;
+    if (it != cache_.end()) {
+      Entry& entry = it->second;
+      const std::int64_t now = options_.now_ms();
+      if (!refresh_due(entry, now)) return entry.info;
+      entry.refreshing = true;
+      entry.tried_ms = now;
+      cached = entry.info;
+      default_topic_fallback = entry.from_default_topic;
+    }
   }
-  return refresh(topic, timeout);
+  if (!cached) return refresh(topic, timeout);
+  auto refreshed = query(topic, timeout / 2, default_topic_fallback);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cache_[topic].refreshing = false;
+  }
+  if (refreshed) return refreshed;
+  return cached;
 }
 
 Result<TopicPublishInfoPtr> TopicRouteTable::refresh(const std::string& topic,
                                                      Milliseconds timeout) {
+  return query(topic, timeout, true);
+}
+
+void TopicRouteTable::mark_stale(const std::string& topic) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(topic);
+  if (it != cache_.end()) it->second.stale = true;
+}
+
+Result<TopicPublishInfoPtr> TopicRouteTable::query(const std::string& topic, Milliseconds timeout,
+                                                   bool default_topic_fallback) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto route = name_servers_.get_route(topic, timeout);
-  if (!route) return query_default_topic(topic, route.error(), remaining_until(deadline));
+  if (!route) {
+    if (!default_topic_fallback) return route.error();
+    return query_default_topic(topic, route.error(), remaining_until(deadline));
+  }
   // A route that exists but has no writable master queue is final: no fallback (as in Java).
   auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
   if (!info->ok()) return no_route(topic, "the route has no writable master queue");
-  store(topic, info);
+  store(topic, info, false);
   return TopicPublishInfoPtr(info);
 }
 
@@ -81,13 +122,18 @@ Result<TopicPublishInfoPtr> TopicRouteTable::query_default_topic(const std::stri
     return no_route(topic, fmt::format("{}; default topic {} has no writable master queue",
                                        describe(topic_error), options_.default_topic));
   }
-  store(topic, info);
+  store(topic, info, true);
   return TopicPublishInfoPtr(info);
 }
 
-void TopicRouteTable::store(const std::string& topic, TopicPublishInfoPtr info) {
+void TopicRouteTable::store(const std::string& topic, TopicPublishInfoPtr info,
+                            bool from_default_topic) {
   std::lock_guard<std::mutex> lock(mutex_);
-  cache_[topic] = std::move(info);
+  Entry& entry = cache_[topic];
+  entry.info = std::move(info);
+  entry.from_default_topic = from_default_topic;
+  entry.fetched_ms = entry.tried_ms = options_.now_ms();
+  entry.stale = false;
 }
 
 std::vector<std::string> TopicRouteTable::cached_topics() const {

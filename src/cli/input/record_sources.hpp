@@ -1,0 +1,63 @@
+#pragma once
+// The record sources that are not a delimited stream.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/input/file_descriptor.hpp"
+#include "cli/input/input_record.hpp"
+
+namespace mqsend::cli {
+
+// --file: the whole file is one record, binary-safe, bytes untouched. An empty file is still
+// one (empty) record, so the user hears that nothing valid was sent. Beyond
+// `max_record_bytes` (0 = no limit) the bytes are counted, not kept, and the record is
+// returned oversized.
+class WholeFileSource final : public RecordSource {
+ public:
+  WholeFileSource(FileDescriptor file, std::size_t max_record_bytes = 0);
+
+  std::optional<InputRecord> next() override;
+  std::string error() const override { return error_; }
+
+ private:
+  FileDescriptor file_;
+  std::size_t max_record_bytes_;
+  bool taken_ = false;
+  std::string error_;
+};
+
+Result<std::unique_ptr<RecordSource>> open_whole_file(const std::string& path,
+                                                      std::size_t max_record_bytes = 0);
+
+// -m: each body one record, as given (empty bodies included: the producer rejects them).
+class FixedBodiesSource final : public RecordSource {
+ public:
+  explicit FixedBodiesSource(std::vector<std::string> bodies);
+
+  std::optional<InputRecord> next() override;
+  std::string error() const override { return {}; }
+
+ private:
+  std::vector<std::string> bodies_;
+  std::size_t next_index_ = 0;
+};
+
+// --count N / --repeat: copies of one body. `count` caps the copies; nullopt repeats forever.
+class RepeatSource final : public RecordSource {
+ public:
+  RepeatSource(std::string body, std::optional<std::uint64_t> count);
+
+  std::optional<InputRecord> next() override;
+  std::string error() const override { return {}; }
+
+ private:
+  std::string body_;
+  std::optional<std::uint64_t> count_;
+  std::size_t next_index_ = 0;
+};
+
+}  // namespace mqsend::cli

@@ -1,0 +1,411 @@
+// The failover matrix: each broker fault injected through the test cluster, for sync, async and
+// oneway sends, with the latency fault strategy (--latency-fault) off and on. Every run checks
+// that each input record ends in exactly one outcome, that the brokers stored exactly the
+// records reported sent (once, on the broker reported), which broker saw each attempt, the exit
+// code and the worst time to an outcome. broker-a carries the fault, broker-b is healthy.
+// Brokers added or removed mid-stream and the first name server down: test_route_refresh.cpp.
+// scripts/fault-matrix.sh prints the same matrix as a table.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using mqsend::test::base64_decode;
+using mqsend::test::json_lines;
+using mqsend::test::MqsendProcess;
+using mqsend::test::ProcessResult;
+using mqsend::test::TestCluster;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kRecords = 20;
+// Records written before the pause; the strategy has seen their outcomes when the rest come.
+constexpr int kFirstPhase = 4;
+const std::string kTopic = "Matrix";
+const std::string kFaulty = "broker-a";
+const std::string kHealthy = "broker-b";
+
+struct Setup {
+  std::string mode;  // sync | async | oneway
+  bool strategy = false;
+};
+
+Setup generate_setup() {
+  Setup setup;
+  setup.mode = GENERATE(as<std::string>(), "sync", "async", "oneway");
+  setup.strategy = GENERATE(false, true);
+  return setup;
+}
+
+std::string describe(const Setup& setup) {
+  return setup.mode + ", latency fault strategy " + (setup.strategy ? "on" : "off");
+}
+
+// What became of one input record.
+struct RecordFate {
+  json outcome;                     // its JSON line
+  std::vector<json> stored_copies;  // the brokers' stored messages with its body
+
+  const std::string& status() const { return outcome.at("status").get_ref<const std::string&>(); }
+  bool failed() const { return status() == "FAILED"; }
+  std::vector<std::string> brokers_tried() const {
+    return outcome.at("brokersTried").get<std::vector<std::string>>();
+  }
+  bool tried(const std::string& broker) const {
+    const auto tried = brokers_tried();
+    return std::find(tried.begin(), tried.end(), broker) != tried.end();
+  }
+  int error_code() const { return outcome.at("error").at("code").get<int>(); }
+};
+
+struct StreamRun {
+  ProcessResult process;
+  std::vector<RecordFate> records;          // by input index
+  std::map<std::string, int> attempts;      // per broker, from brokersTried
+  std::map<std::string, int> logged_sends;  // per broker, from the cluster's request log
+  double worst_latency_ms = 0;
+
+  int failed() const {
+    return static_cast<int>(std::count_if(records.begin(), records.end(),
+                                          [](const RecordFate& r) { return r.failed(); }));
+  }
+  // Records from `first` on whose attempts included `broker`.
+  int tried(const std::string& broker, int first = 0) const {
+    return static_cast<int>(std::count_if(records.begin() + first, records.end(),
+                                          [&](const RecordFate& r) { return r.tried(broker); }));
+  }
+};
+
+std::string record_body(int index) { return "record " + std::to_string(index); }
+
+// The input index a stored body belongs to, -1 for a body no record has.
+int record_index(const std::string& body) {
+  const std::string prefix = "record ";
+  if (body.compare(0, prefix.size(), prefix) != 0) return -1;
+  return std::stoi(body.substr(prefix.size()));
+}
+
+std::string records(int from, int to) {
+  std::string input;
+  for (int i = from; i < to; ++i) input += record_body(i) + "\n";
+  return input;
+}
+
+void fault(const TestCluster& cluster, json command) {
+  command["cmd"] = "fault";
+  command["target"] = kFaulty;
+  const json reply = cluster.control(command);
+  INFO(command.dump() << " -> " << reply.dump());
+  REQUIRE(reply.at("ok") == true);
+}
+
+bool is_send_request(int code) { return code == 10 || code == 310 || code == 320; }
+
+// Oneway frames may still be on their way into the broker when mqsend exits: waits until the
+// request log stops growing.
+void wait_until_cluster_settles(const TestCluster& cluster) {
+  auto total = cluster.control({{"cmd", "log"}, {"code", 0}}).at("total").get<std::int64_t>();
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(25ms);
+    const auto now = cluster.control({{"cmd", "log"}, {"code", 0}}).at("total").get<std::int64_t>();
+    if (now == total) return;
+    total = now;
+  }
+}
+
+// Sends kRecords records in two phases with `pause` between them (`between_phases` runs at its
+// end), then collects every record's outcome, its stored copies and the request log.
+StreamRun run_stream(const TestCluster& cluster, const Setup& setup,
+                     const std::vector<std::string>& extra_args, std::chrono::milliseconds pause,
+                     const std::function<void()>& between_phases = {}) {
+  std::vector<std::string> args{"-n", cluster.namesrv(), "-t", kTopic, "--json", "--mode", setup.mode};
+  if (setup.strategy) args.push_back("--latency-fault");
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+
+  StreamRun run;
+  {
+    MqsendProcess mqsend(args);
+    mqsend.write(records(0, kFirstPhase));
+    std::this_thread::sleep_for(pause);
+    if (between_phases) between_phases();
+    mqsend.write(records(kFirstPhase, kRecords));
+    run.process = mqsend.wait(30s);
+  }
+  INFO("stderr: " << run.process.err);
+  REQUIRE(run.process.exit_code >= 0);  // not killed by the time limit
+
+  // Exactly one outcome per input record.
+  run.records.resize(kRecords);
+  std::vector<int> outcomes(kRecords, 0);
+  for (const json& line : json_lines(run.process.out)) {
+    const int index = line.at("index").get<int>();
+    REQUIRE(index >= 0);
+    REQUIRE(index < kRecords);
+    ++outcomes[static_cast<std::size_t>(index)];
+    run.records[static_cast<std::size_t>(index)].outcome = line;
+  }
+  for (int i = 0; i < kRecords; ++i) {
+    INFO("record " << i);
+    REQUIRE(outcomes[static_cast<std::size_t>(i)] == 1);
+  }
+
+  wait_until_cluster_settles(cluster);
+  for (const json& stored : cluster.messages(kTopic)) {
+    const std::string body = base64_decode(stored.at("body").get<std::string>());
+    const int index = record_index(body);
+    INFO("stored body '" << body << "'");
+    REQUIRE(index >= 0);
+    REQUIRE(index < kRecords);
+    run.records[static_cast<std::size_t>(index)].stored_copies.push_back(stored);
+  }
+  for (const RecordFate& record : run.records) {
+    for (const auto& broker : record.brokers_tried()) ++run.attempts[broker];
+    run.worst_latency_ms = std::max(run.worst_latency_ms, record.outcome.at("latencyMs").get<double>());
+  }
+  for (const json& entry : cluster.log()) {
+    if (is_send_request(entry.at("code").get<int>())) ++run.logged_sends[entry.at("target").get<std::string>()];
+  }
+  return run;
+}
+
+// A oneway frame written to the faulty broker: what the fault does to it.
+enum class OnewayFate { kStored, kLost, kStoredOrLost };
+
+// Whether each attempt on the faulty broker reaches it (and its request log).
+enum class FaultyAttempts { kAllLogged, kNoneLogged, kSomeLogged };
+
+struct Expectations {
+  OnewayFate oneway_to_faulty = OnewayFate::kStored;
+  FaultyAttempts faulty_attempts = FaultyAttempts::kAllLogged;
+  std::chrono::milliseconds latency_bound{0};  // worst time to an outcome
+};
+
+// The checks every cell of the matrix shares.
+void check_invariants(const StreamRun& run, const Expectations& expect) {
+  INFO("stdout:\n" << run.process.out << "stderr:\n" << run.process.err);
+  for (std::size_t i = 0; i < run.records.size(); ++i) {
+    const RecordFate& record = run.records[i];
+    INFO("record " << i << ": " << record.outcome.dump());
+    CHECK(record.stored_copies.size() <= 1);  // never sent twice
+    if (record.failed()) {
+      CHECK(record.stored_copies.empty());  // a failure report is never a stored message
+      continue;
+    }
+    const std::string broker = record.outcome.at("broker").get<std::string>();
+    CHECK(record.brokers_tried().back() == broker);
+    if (record.status() == "SENT_ONEWAY" && broker == kFaulty &&
+        expect.oneway_to_faulty != OnewayFate::kStored) {
+      if (expect.oneway_to_faulty == OnewayFate::kLost) CHECK(record.stored_copies.empty());
+      continue;
+    }
+    REQUIRE(record.stored_copies.size() == 1);
+    CHECK(record.stored_copies[0].at("broker") == broker);
+    CHECK(record.stored_copies[0].at("properties").at("UNIQ_KEY") == record.outcome.at("msgId"));
+  }
+
+  // Every attempt on the healthy broker reached it; the faulty one as the fault allows.
+  auto count = [](const std::map<std::string, int>& counts, const std::string& broker) {
+    const auto it = counts.find(broker);
+    return it == counts.end() ? 0 : it->second;
+  };
+  CHECK(count(run.logged_sends, kHealthy) == count(run.attempts, kHealthy));
+  switch (expect.faulty_attempts) {
+    case FaultyAttempts::kAllLogged: CHECK(count(run.logged_sends, kFaulty) == count(run.attempts, kFaulty)); break;
+    case FaultyAttempts::kNoneLogged: CHECK(count(run.logged_sends, kFaulty) == 0); break;
+    case FaultyAttempts::kSomeLogged: CHECK(count(run.logged_sends, kFaulty) <= count(run.attempts, kFaulty)); break;
+  }
+
+  const int failed = run.failed();
+  CHECK(failed < kRecords);
+  CHECK(run.process.exit_code == (failed == 0 ? 0 : 1));
+  CHECK(run.worst_latency_ms <= static_cast<double>(expect.latency_bound.count()));
+}
+
+// With the strategy on and a fault it learns from, records after the pause go straight to the
+// healthy broker (one entry in brokersTried); without it round robin keeps trying the faulty one.
+void check_strategy(const StreamRun& run, const Setup& setup, bool fault_isolates) {
+  if (setup.strategy && fault_isolates) {
+    CHECK(run.tried(kFaulty, kFirstPhase) == 0);
+    for (int i = kFirstPhase; i < kRecords; ++i) {
+      INFO("record " << i);
+      CHECK(run.records[static_cast<std::size_t>(i)].brokers_tried() == std::vector<std::string>{kHealthy});
+    }
+    // Sync sends learn from the first failure: only one record ever tried the faulty broker.
+    if (setup.mode == "sync") CHECK(run.tried(kFaulty) == 1);
+  } else {
+    CHECK(run.tried(kFaulty, kFirstPhase) > 0);
+  }
+}
+
+TestCluster matrix_cluster() { return TestCluster({"--brokers", "2", "--topic", kTopic + ":2"}); }
+
+}  // namespace
+
+TEST_CASE("matrix: a broker that refuses connections", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  fault(cluster, {{"fault", "down"}});
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
+  check_invariants(run, {OnewayFate::kStored, FaultyAttempts::kNoneLogged, 2500ms});
+  check_strategy(run, setup, true);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    if (setup.mode == "oneway" && record.tried(kFaulty)) {
+      // Oneway makes one attempt: a frame that could not be written is a reported failure.
+      CHECK(record.failed());
+      CHECK(record.error_code() == 10001);  // CONNECT_BROKER_EXCEPTION
+    } else {
+      CHECK_FALSE(record.failed());
+      CHECK(record.outcome.at("broker") == kHealthy);
+    }
+  }
+  if (setup.mode == "oneway") CHECK(run.process.exit_code == 1);
+  else CHECK(run.process.exit_code == 0);
+}
+
+TEST_CASE("matrix: a slow broker that still answers within the attempt budget", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  // 600 ms is over the 550 ms latency step: the strategy isolates the broker for 30 s.
+  fault(cluster, {{"fault", "delay"}, {"ms", 600}});
+  // The first of three attempts gets 2400 / 3 = 800 ms: enough for a 600 ms answer.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "2400"}, 900ms);
+  check_invariants(run, {OnewayFate::kStored, FaultyAttempts::kAllLogged, 2900ms});
+  // Oneway never waits for an answer: the strategy sees no latency to learn from.
+  check_strategy(run, setup, setup.mode != "oneway");
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
+  CHECK(run.tried(kFaulty) > 0);
+  for (const RecordFate& record : run.records) CHECK(record.brokers_tried().size() == 1);
+  if (setup.mode != "oneway") CHECK(run.worst_latency_ms >= 600);
+}
+
+TEST_CASE("matrix: a broker answering a retryable code", "[integration][matrix]") {
+  const std::string code_name = GENERATE(as<std::string>(), "SYSTEM_BUSY", "SERVICE_NOT_AVAILABLE");
+  const int code = code_name == "SYSTEM_BUSY" ? 2 : 14;
+  const Setup setup = generate_setup();
+  INFO(code_name << ", " << describe(setup));
+  TestCluster cluster = matrix_cluster();
+  fault(cluster, {{"fault", "code"}, {"code", code_name}});
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
+  // Oneway requests get no answer: the rejected frame is neither stored nor reported.
+  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 2500ms});
+  check_strategy(run, setup, setup.mode != "oneway");
+  CHECK(run.tried(kFaulty) > 0);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    if (setup.mode == "sync") {
+      // Retried on the other broker.
+      CHECK(record.outcome.at("broker") == kHealthy);
+      if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+    } else if (setup.mode == "async") {
+      // Async retries network failures only: a broker's answer is final (Java onExceptionImpl
+      // with needRetry=false).
+      CHECK(record.brokers_tried().size() == 1);
+      if (record.tried(kFaulty)) {
+        REQUIRE(record.failed());
+        CHECK(record.error_code() == code);
+      } else {
+        CHECK(record.status() == "SEND_OK");
+      }
+    } else {
+      CHECK(record.status() == "SENT_ONEWAY");
+    }
+  }
+  CHECK(run.process.exit_code == (setup.mode == "async" ? 1 : 0));
+}
+
+TEST_CASE("matrix: a broker answering a non-retryable code", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  fault(cluster, {{"fault", "code"}, {"code", "MESSAGE_ILLEGAL"}});
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
+  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 2500ms});
+  check_strategy(run, setup, setup.mode != "oneway");
+  CHECK(run.tried(kFaulty) > 0);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    CHECK(record.brokers_tried().size() == 1);  // never retried
+    if (setup.mode != "oneway" && record.tried(kFaulty)) {
+      REQUIRE(record.failed());
+      CHECK(record.error_code() == 13);  // MESSAGE_ILLEGAL, as the broker answered
+    } else {
+      CHECK_FALSE(record.failed());
+    }
+  }
+  CHECK(run.process.exit_code == (setup.mode == "oneway" ? 0 : 1));
+}
+
+TEST_CASE("matrix: connections to a broker closed mid-stream", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  // From the pause on, broker-a closes each connection at its next request, unanswered. The
+  // 6 s budget gives a first attempt 2 s: an in-flight request must fail well before that.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "6000"}, 300ms, [&] {
+    fault(cluster, {{"fault", "close_after"}, {"requests", 0}});
+  });
+  // A oneway frame is written before the broker drops it: lost, or failed if the client saw
+  // the close first.
+  check_invariants(run, {OnewayFate::kStoredOrLost, FaultyAttempts::kSomeLogged, 1500ms});
+  CHECK(run.tried(kFaulty, kFirstPhase) > 0);
+  if (setup.mode == "oneway") {
+    for (int i = kFirstPhase; i < kRecords; ++i) {
+      const RecordFate& record = run.records[static_cast<std::size_t>(i)];
+      INFO(record.outcome.dump());
+      if (record.tried(kFaulty)) CHECK(record.stored_copies.empty());
+    }
+    return;
+  }
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    CHECK(record.status() == "SEND_OK");
+    if (record.tried(kFaulty) && record.outcome.at("broker") == kHealthy) {
+      CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+    }
+  }
+  if (setup.strategy && setup.mode == "sync") {
+    CHECK(run.tried(kFaulty, kFirstPhase) == 1);  // isolated after the first close
+  } else if (!setup.strategy) {
+    // A closed connection is reopened at its next use: broker-a keeps getting requests.
+    CHECK(run.logged_sends.at(kFaulty) >= 3);
+  }
+}
+
+TEST_CASE("matrix: a black-hole broker", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  fault(cluster, {{"fault", "black_hole"}});
+  // The first attempt times out after 600 / 3 = 200 ms, leaving time for another broker.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "600"}, 500ms);
+  // The black hole reads and logs requests but never stores them.
+  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 1100ms});
+  check_strategy(run, setup, setup.mode != "oneway");
+  CHECK(run.tried(kFaulty) > 0);
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    if (setup.mode == "oneway") {
+      CHECK(record.status() == "SENT_ONEWAY");
+      continue;
+    }
+    CHECK(record.outcome.at("broker") == kHealthy);
+    if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+  }
+}

@@ -1,0 +1,284 @@
+// TopicRouteTable's periodic and failure-driven refresh (fake clock), and the name server
+// client's share of the timeout per name server.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "client/remoting/codes.hpp"
+#include "client/remoting/remoting_client.hpp"
+#include "client/route/name_server_client.hpp"
+#include "client/route/topic_route_table.hpp"
+#include "test_route_support.hpp"
+
+using namespace mqsend;
+using namespace mqsend::route_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Routes a test changes while a FakeNameServer serves them; `silent` makes it stop answering.
+class RouteBook {
+ public:
+  void set(const std::string& topic, TopicRouteData route) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    routes_[topic] = std::move(route);
+  }
+  void erase(const std::string& topic) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    routes_.erase(topic);
+  }
+  void set_silent(bool silent) { silent_ = silent; }
+
+  FakeNameServer::Handler handler() {
+    return [this](const RemotingCommand& request) -> std::optional<RemotingCommand> {
+      if (silent_) return std::nullopt;
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = routes_.find(request.field("topic") ? *request.field("topic") : "");
+      if (it == routes_.end()) return not_exist_response(request);
+      return route_response(request, it->second);
+    };
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, TopicRouteData> routes_;
+  std::atomic<bool> silent_{false};
+};
+
+TopicRouteData route_of(const std::vector<std::string>& brokers, int perm = perm::kRead | perm::kWrite) {
+  TopicRouteData route;
+  for (const auto& name : brokers) {
+    route.broker_datas.push_back({"DefaultCluster", name, {{0, name + ":10911"}}});
+    route.queue_datas.push_back({name, 2, 2, perm, 0});
+  }
+  return route;
+}
+
+std::set<std::string> brokers_of(const TopicPublishInfo& info) {
+  std::set<std::string> brokers;
+  for (const auto& queue : info.queues()) brokers.insert(queue.broker_name);
+  return brokers;
+}
+
+using Brokers = std::set<std::string>;
+
+// A table on a fake clock that the test moves by hand.
+struct TableOnFakeClock {
+  explicit TableOnFakeClock(NameServerClient& client, Milliseconds interval = 30000ms)
+      : table(client, options(interval)) {}
+
+  TopicRouteTable::Options options(Milliseconds interval) {
+    TopicRouteTable::Options table_options;
+    table_options.refresh_interval = interval;
+    table_options.now_ms = [this] { return now_ms.load(); };
+    return table_options;
+  }
+  void advance(Milliseconds by) { now_ms += by.count(); }
+  Brokers find_brokers(const std::string& topic) {
+    auto found = table.find(topic, 3000ms);
+    REQUIRE(found.ok());
+    return brokers_of(**found);
+  }
+
+  std::atomic<std::int64_t> now_ms{1000000};
+  TopicRouteTable table;
+};
+
+}  // namespace
+
+TEST_CASE("route refresh: retry gap is a tenth of the interval, 1 s to the interval", "[route]") {
+  RemotingClient remoting;
+  NameServerClient client(remoting, {});
+  CHECK(TableOnFakeClock(client, 30000ms).table.retry_gap() == 3000ms);
+  CHECK(TableOnFakeClock(client, 5000ms).table.retry_gap() == 1000ms);
+  CHECK(TableOnFakeClock(client, 200ms).table.retry_gap() == 200ms);
+}
+
+TEST_CASE("route refresh: cached info is served until the interval, then re-read", "[route]") {
+  RouteBook book;
+  book.set("T", route_of({"broker-a", "broker-b"}));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 1000ms);
+
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+  book.set("T", route_of({"broker-b", "broker-c"}));  // broker-c added, broker-a removed
+  clock.advance(999ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+  CHECK(server.requests().size() == 1);
+
+  clock.advance(1ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-b", "broker-c"});
+  CHECK(clock.find_brokers("T") == Brokers{"broker-b", "broker-c"});
+  CHECK(server.topics_asked() == Topics{"T", "T"});
+
+  clock.advance(1000ms);
+  book.set("T", route_of({"broker-b"}));
+  CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
+  CHECK(server.requests().size() == 3);
+}
+
+TEST_CASE("route refresh: a failed refresh keeps the old info and waits the retry gap", "[route]") {
+  RouteBook book;
+  book.set("T", route_of({"broker-a"}));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 10000ms);  // retry gap 1 s
+  REQUIRE(clock.find_brokers("T") == Brokers{"broker-a"});
+
+  book.erase("T");  // TOPIC_NOT_EXIST: a name server hiccup, not a reason to stop sending
+  clock.advance(10000ms);
+  auto kept = clock.table.find("T", 3000ms);
+  REQUIRE(kept.ok());
+  CHECK(brokers_of(**kept) == Brokers{"broker-a"});
+  // The topic's own route never falls back to TBW102 on refresh.
+  CHECK(server.topics_asked() == Topics{"T", "T"});
+
+  book.set("T", route_of({"broker-z"}));
+  clock.advance(999ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a"});
+  CHECK(server.requests().size() == 2);
+  clock.advance(1ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-z"});
+  CHECK(server.requests().size() == 3);
+}
+
+TEST_CASE("route refresh: mark_stale re-reads on the next find, at most once per gap", "[route]") {
+  RouteBook book;
+  book.set("T", route_of({"broker-a", "broker-b"}));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 30000ms);  // retry gap 3 s
+  REQUIRE(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+
+  clock.table.mark_stale("Unknown");  // harmless
+  book.set("T", route_of({"broker-b"}));
+  clock.table.mark_stale("T");
+  clock.advance(2999ms);  // too soon after the last query
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+  clock.advance(1ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
+  CHECK(clock.find_brokers("T") == Brokers{"broker-b"});  // the mark is consumed
+  CHECK(server.requests().size() == 2);
+
+  SECTION("a failed stale refresh keeps the info and retries after the gap") {
+    book.set_silent(true);
+    clock.advance(3000ms);
+    clock.table.mark_stale("T");
+    auto kept = clock.table.find("T", 200ms);
+    REQUIRE(kept.ok());
+    CHECK(brokers_of(**kept) == Brokers{"broker-b"});
+    CHECK(server.requests().size() == 3);
+
+    book.set_silent(false);
+    book.set("T", route_of({"broker-c"}));
+    clock.advance(2999ms);
+    CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
+    clock.advance(1ms);
+    CHECK(clock.find_brokers("T") == Brokers{"broker-c"});
+    CHECK(server.requests().size() == 4);
+  }
+}
+
+TEST_CASE("route refresh: TBW102-based info switches to the topic's own route", "[route]") {
+  RouteBook book;
+  book.set("TBW102", route_of({"broker-a", "broker-b"}, perm::kRead | perm::kWrite | perm::kInherit));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 1000ms);
+
+  CHECK(clock.find_brokers("New") == Brokers{"broker-a", "broker-b"});
+  CHECK(server.topics_asked() == Topics{"New", "TBW102"});
+
+  clock.advance(1000ms);  // not created yet: TBW102 again
+  CHECK(clock.find_brokers("New") == Brokers{"broker-a", "broker-b"});
+  CHECK(server.topics_asked() == Topics{"New", "TBW102", "New", "TBW102"});
+
+  book.set("New", route_of({"broker-b"}));  // broker-b auto-created it on the first send
+  clock.advance(1000ms);
+  CHECK(clock.find_brokers("New") == Brokers{"broker-b"});
+  CHECK(server.topics_asked() == Topics{"New", "TBW102", "New", "TBW102", "New"});
+}
+
+TEST_CASE("route refresh: a slow name server never stalls finds that have cached info", "[route]") {
+  RouteBook book;
+  book.set("T", route_of({"broker-a"}));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 1000ms);
+  REQUIRE(clock.find_brokers("T") == Brokers{"broker-a"});
+
+  book.set_silent(true);
+  clock.advance(1000ms);
+  // One caller refreshes with at most half of its timeout...
+  auto refreshing = std::async(std::launch::async, [&] {
+    const auto start = Clock::now();
+    auto found = clock.table.find("T", 800ms);
+    return std::make_pair(found.ok(), Clock::now() - start);
+  });
+  const auto wait_limit = Clock::now() + 2s;
+  while (server.requests().size() < 2 && Clock::now() < wait_limit) {
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(server.requests().size() == 2);
+  // ...while the others keep the cached info at once.
+  const auto start = Clock::now();
+  auto other = clock.table.find("T", 800ms);
+  CHECK(Clock::now() - start < 100ms);
+  REQUIRE(other.ok());
+  CHECK(brokers_of(**other) == Brokers{"broker-a"});
+
+  const auto [refresher_ok, refresher_elapsed] = refreshing.get();
+  CHECK(refresher_ok);
+  CHECK(refresher_elapsed >= 390ms);
+  CHECK(refresher_elapsed < 400ms + 200ms);
+  CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("route: a black-holed name server leaves the next one a share of the timeout",
+          "[route]") {
+  FakeNameServer silent(stay_silent);
+  FakeNameServer live(serve_routes({{"T", route_of({"broker-a"})}}));
+  RemotingClient remoting;
+  NameServerClient client(remoting, {silent.address(), live.address()});
+
+  const auto start = Clock::now();
+  auto route = client.get_route("T", 1000ms);
+  const auto elapsed = Clock::now() - start;
+  REQUIRE(route.ok());
+  CHECK(*route == route_of({"broker-a"}));
+  CHECK(elapsed >= 490ms);
+  CHECK(elapsed < 500ms + 200ms);
+
+  // Sticks to the name server that answered.
+  const auto again_start = Clock::now();
+  REQUIRE(client.get_route("T", 1000ms).ok());
+  CHECK(Clock::now() - again_start < 200ms);
+  CHECK(silent.requests().size() == 1);
+  CHECK(live.requests().size() == 2);
+
+  SECTION("three name servers: thirds, the last one all that remains") {
+    FakeNameServer silent_two(stay_silent);
+    NameServerClient three(remoting, {silent.address(), silent_two.address(), live.address()});
+    const auto three_start = Clock::now();
+    REQUIRE(three.get_route("T", 900ms).ok());
+    const auto three_elapsed = Clock::now() - three_start;
+    // A third of 900 ms, then half of the 600 ms left, for the silent ones; then the live one.
+    CHECK(three_elapsed >= 590ms);
+    CHECK(three_elapsed < 600ms + 200ms);
+  }
+}
