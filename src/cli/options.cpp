@@ -9,7 +9,7 @@ namespace mqsend::cli {
 void define_options(CLI::App& app, CliOptions& options) {
   app.description(
       "mqsend: send messages to an Apache RocketMQ cluster.\n"
-      "Without -m or --file, every line of standard input is one message "
+      "Without -m, --file or -l, every line of standard input is one message "
       "(CRLF handled, empty lines skipped).");
   app.footer(exit_code_help());
   app.option_defaults()->always_capture_default();
@@ -19,7 +19,7 @@ void define_options(CLI::App& app, CliOptions& options) {
       ->envname("NAMESRV_ADDR");
   app.add_option("-t,--topic", options.topic, "Topic to send to")->required();
   app.add_option("--tags", options.tags, "Message tag (TAGS property)");
-  app.add_option("--keys", options.keys, "Message keys, comma-separated (KEYS property)");
+  app.add_option("-k,--keys", options.keys, "Message keys, comma-separated (KEYS property)");
   const std::map<std::string, SendMode> modes{
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
   app.add_option("--mode", options.mode, "Send mode: sync, async or oneway")
@@ -71,11 +71,45 @@ void define_options(CLI::App& app, CliOptions& options) {
   app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_flag("--json", options.json_output, "Print one JSON object per message");
+  app.add_flag("-q,--quiet", options.quiet,
+               "No per-message output and no summary line (failures still go to stderr)");
   auto* message = app.add_option("-m,--message", options.messages,
                                  "Message body (repeatable: one message each)");
-  app.add_option("--file", options.file, "Send the whole file as one message (binary-safe)")
+  auto* file = app.add_option("--file", options.file,
+                               "Send the whole file as one message (binary-safe)")
+                    ->check(CLI::ExistingFile)
+                    ->excludes(message);
+  app.add_option("-l,--input-file", options.input_file,
+                 "Read records from this file, split like stdin")
       ->check(CLI::ExistingFile)
-      ->excludes(message);
+      ->excludes(message)
+      ->excludes(file);
+  app.add_option("-D,--delimiter", options.delimiter,
+                 "Record delimiter: any bytes, escapes \\n \\r \\t \\0 \\\\ \\xNN");
+  app.add_option("-K,--key-delimiter", options.key_delimiter,
+                 "Take KEYS from each record: KEYS<delim>BODY (keys comma-separated)");
+  app.add_option("--tag-delimiter", options.tag_delimiter,
+                 "Take TAGS from each record: TAG<delim>BODY (after the key part, if any)");
+  app.add_option("--input", options.input_format,
+                 "Record format: text, or json (one object per record: body | body_base64, "
+                 "tags, keys, properties, delay)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--count", options.count,
+                 "Send N messages: copies of the -m/--file body, or at most N input records");
+  app.add_flag("--repeat", options.repeat,
+               "Send the -m/--file body again and again (until --count or interrupted)");
+  app.add_option("--rate", options.rate, "Send at most this many messages per second (0 = no limit)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--failed-output", options.failed_output,
+                 "Write records that finally failed to this file, as read, replayable as input");
+  app.add_option("--stats-interval", options.stats_interval,
+                 "Print send TPS, failures and p50/p99/max RT on stderr every S seconds (0 = off)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--batch", options.batch,
+                 "Pack up to N consecutive records into one SEND_BATCH_MESSAGE (0 = off)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
+  app.add_option("--batch-bytes", options.batch_bytes, "Largest encoded batch body in bytes")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
 }
 

@@ -33,8 +33,21 @@ struct CliOptions {
   std::string serialize = "json";     // json | rocketmq
   std::size_t inflight = 1024;        // async window
   bool json_output = false;
+  bool quiet = false;                 // no per-message lines, no summary
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message
+  std::string input_file;             // -l: a file split into records like stdin
+  std::string delimiter = "\\n";      // -D, escapes decoded by parse_delimiter
+  std::string key_delimiter;          // -K
+  std::string tag_delimiter;
+  std::string input_format = "text";  // text | json
+  std::uint64_t count = 0;            // 0 = no cap
+  bool repeat = false;
+  double rate = 0;                    // messages/s, 0 = unlimited
+  std::string failed_output;
+  double stats_interval = 0;          // seconds, 0 = off
+  std::size_t batch = 0;              // records per SEND_BATCH_MESSAGE, 0/1 = no batching
+  std::size_t batch_bytes = 4 * 1024 * 1024;
 };
 
 // Defines every flag on `app`, bound to `options`.

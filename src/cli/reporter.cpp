@@ -8,8 +8,8 @@ namespace mqsend::cli {
 
 namespace {
 
-nlohmann::json brokers_json(const SendOutcome& outcome) {
-  return nlohmann::json(outcome.brokers_tried);
+std::string dump(const nlohmann::json& line) {
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string success_json(std::size_t index, const SendOutcome& outcome) {
@@ -20,15 +20,15 @@ std::string success_json(std::size_t index, const SendOutcome& outcome) {
                       {"topic", result.queue.topic},
                       {"broker", result.queue.broker_name},
                       {"queueId", result.queue.queue_id},
-                      {"latencyMs", outcome.latency.count() / 1000.0},
-                      {"brokersTried", brokers_json(outcome)}};
+                      {"latencyMs", static_cast<double>(outcome.latency.count()) / 1000.0},
+                      {"brokersTried", outcome.brokers_tried}};
   if (!outcome.oneway) {
     line["offsetMsgId"] = result.offset_msg_id;
     line["queueOffset"] = result.queue_offset;
     line["regionId"] = result.region_id;
     if (!result.transaction_id.empty()) line["transactionId"] = result.transaction_id;
   }
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return dump(line);
 }
 
 std::string success_text(const SendOutcome& outcome) {
@@ -40,55 +40,104 @@ std::string success_text(const SendOutcome& outcome) {
   return to_string(result);
 }
 
+std::vector<std::string> split_list(const std::string& list, std::size_t members) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (parts.size() + 1 < members) {
+    const std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) break;
+    parts.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  parts.push_back(list.substr(std::min(start, list.size())));
+  parts.resize(members);
+  return parts;
+}
+
 }  // namespace
 
-Reporter::Reporter(bool json, std::FILE* out, std::FILE* err)
-    : json_(json), out_(out), err_(err) {}
+Reporter::Reporter(ReporterOptions options) : options_(std::move(options)) {}
 
-void Reporter::report(std::size_t index, const SendOutcome& outcome) {
+void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string_view raw) {
   if (!outcome.result) {
     std::lock_guard<std::mutex> lock(mutex_);
-    write_failure(index, outcome.result.error(), &outcome);
+    write_failure(index, outcome.result.error(), &outcome, raw);
     return;
   }
-  const std::string line = json_ ? success_json(index, outcome) : success_text(outcome);
+  stats_.record_sent(outcome.latency);
+  if (options_.out == nullptr) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++tally_.sent;
+    return;
+  }
+  const std::string line = options_.json ? success_json(index, outcome) : success_text(outcome);
   std::lock_guard<std::mutex> lock(mutex_);
   ++tally_.sent;
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fputc('\n', out_);
+  // A closed stdout (EPIPE) must not stop the accounting: write errors are ignored here.
+  std::fwrite(line.data(), 1, line.size(), options_.out);
+  std::fputc('\n', options_.out);
 }
 
-void Reporter::report_failure(std::size_t index, const Error& error) {
+void Reporter::report_failure(std::size_t index, const Error& error, std::string_view raw) {
   std::lock_guard<std::mutex> lock(mutex_);
-  write_failure(index, error, nullptr);
+  write_failure(index, error, nullptr, raw);
 }
 
-void Reporter::write_failure(std::size_t index, const Error& error, const SendOutcome* outcome) {
-  tally_.count_failure(error.code, outcome != nullptr && !outcome->brokers_tried.empty());
+void Reporter::write_failure(std::size_t index, const Error& error, const SendOutcome* outcome,
+                             std::string_view raw) {
+  const bool reached_broker = outcome != nullptr && !outcome->brokers_tried.empty();
+  tally_.count_failure(error.code, reached_broker);
+  stats_.record_failed(outcome != nullptr ? outcome->latency : std::chrono::microseconds(0));
   const std::string name(error_code_name(error.code));
-  if (json_) {
+  if (options_.json && options_.out != nullptr) {
     nlohmann::json line{{"index", index},
                         {"status", "FAILED"},
                         {"error", {{"code", error.code}, {"name", name}, {"message", error.message}}}};
     if (outcome != nullptr) {
-      line["latencyMs"] = outcome->latency.count() / 1000.0;
-      line["brokersTried"] = brokers_json(*outcome);
+      line["latencyMs"] = static_cast<double>(outcome->latency.count()) / 1000.0;
+      line["brokersTried"] = outcome->brokers_tried;
     }
-    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::fwrite(text.data(), 1, text.size(), out_);
-    std::fputc('\n', out_);
+    const std::string text = dump(line);
+    std::fwrite(text.data(), 1, text.size(), options_.out);
+    std::fputc('\n', options_.out);
+  }
+  if (options_.failed_output != nullptr) {
+    std::fwrite(raw.data(), 1, raw.size(), options_.failed_output);
+    std::fwrite(options_.failed_delimiter.data(), 1, options_.failed_delimiter.size(),
+                options_.failed_output);
   }
   // Error text on one line: remarks may carry newlines.
   std::string message = error.message;
   for (char& c : message) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  fmt::print(err_, "mqsend: message {} failed: [{} {}] {}\n", index, error.code, name, message);
+  fmt::print(options_.err, "mqsend: message {} failed: [{} {}] {}\n", index, error.code, name,
+             message);
 }
 
 RunTally Reporter::tally() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return tally_;
+}
+
+std::vector<SendOutcome> split_batch_outcome(const SendOutcome& batch, std::size_t members) {
+  std::vector<SendOutcome> outcomes;
+  outcomes.reserve(members);
+  if (!batch.result) {
+    for (std::size_t i = 0; i < members; ++i) outcomes.push_back(batch);
+    return outcomes;
+  }
+  const SendResult& result = batch.result.value();
+  const auto msg_ids = split_list(result.msg_id, members);
+  const auto offset_ids = split_list(result.offset_msg_id, members);
+  for (std::size_t i = 0; i < members; ++i) {
+    SendResult member = result;
+    member.msg_id = msg_ids[i];
+    member.offset_msg_id = offset_ids[i];
+    if (!batch.oneway) member.queue_offset = result.queue_offset + static_cast<std::int64_t>(i);
+    outcomes.push_back(SendOutcome{member, batch.brokers_tried, batch.latency, batch.oneway});
+  }
+  return outcomes;
 }
 
 }  // namespace mqsend::cli

@@ -1,33 +1,50 @@
 #pragma once
-// One output line per message (text like Java's SendResult.toString(), or a JSON object),
-// failures also on stderr with their code, and the tally that decides the exit code.
+// One outcome per input record: an output line (text like Java's SendResult.toString(), or a
+// JSON object), failures also on stderr with their code and, with --failed-output, the failed
+// record's bytes as read; plus the tally (exit code) and the run statistics.
 #include <cstdio>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "cli/exit_codes.hpp"
+#include "cli/run_stats.hpp"
 #include "client/producer/producer.hpp"
 
 namespace mqsend::cli {
 
+struct ReporterOptions {
+  bool json = false;
+  std::FILE* out = stdout;             // nullptr: no per-message lines (--quiet)
+  std::FILE* err = stderr;
+  std::FILE* failed_output = nullptr;  // records that finally failed, replayable
+  std::string failed_delimiter = "\n";  // appended after each failed record
+};
+
 class Reporter {
  public:
-  Reporter(bool json, std::FILE* out, std::FILE* err);
+  explicit Reporter(ReporterOptions options);
 
-  // Thread-safe: async callbacks report from the I/O thread.
-  void report(std::size_t index, const SendOutcome& outcome);
-  // A record that never reached the producer (e.g. an unreadable input).
-  void report_failure(std::size_t index, const Error& error);
+  // Thread-safe: async callbacks report from the I/O thread. `raw` is the record as read.
+  void report(std::size_t index, const SendOutcome& outcome, std::string_view raw);
+  // A record that failed before it reached the producer (unreadable, unparsable).
+  void report_failure(std::size_t index, const Error& error, std::string_view raw);
 
   RunTally tally() const;
+  RunStats& stats() { return stats_; }
 
  private:
-  void write_failure(std::size_t index, const Error& error, const SendOutcome* outcome);
+  void write_failure(std::size_t index, const Error& error, const SendOutcome* outcome,
+                     std::string_view raw);
 
-  bool json_;
-  std::FILE* out_;
-  std::FILE* err_;
+  ReporterOptions options_;
   mutable std::mutex mutex_;
   RunTally tally_;
+  RunStats stats_;
 };
+
+// A batch's outcome as one outcome per member: the lists in msg_id / offset_msg_id split,
+// queue offsets counted up from the first; a failure is every member's failure.
+std::vector<SendOutcome> split_batch_outcome(const SendOutcome& batch, std::size_t members);
 
 }  // namespace mqsend::cli

@@ -30,6 +30,15 @@ bool is_send(int code) {
          code == request_code::kSendBatchMessage;
 }
 
+// A send-processor response: it adds these two fields before any check, so error responses
+// carry them too.
+RemotingCommand send_response(const RemotingCommand& request, int code) {
+  RemotingCommand response = server_response(request, code);
+  response.ext_fields.emplace("MSG_REGION", kRegion);
+  response.ext_fields.emplace("TRACE_ON", "true");
+  return response;
+}
+
 std::string service_not_available_remark() {
   return "service not available now. It may be caused by one of the following reasons: the "
          "broker's disk is full [CL: 0.10 CQ: 0.10 INDEX: 0.10], messages are put to the slave, "
@@ -95,24 +104,24 @@ std::optional<RemotingCommand> Broker::handle(const RemotingCommand& request,
     return framework_response(request, response_code::kSystemBusy,
                               "[REJECTREQUEST]system busy, start flow control for a while");
   }
-  RemotingCommand response = handle_send(request, peer, now_ms, forced_code);
-  if (request.is_oneway()) return std::nullopt;
-  return response;
+  return handle_send(request, peer, now_ms, forced_code);
 }
 
-RemotingCommand Broker::handle_send(const RemotingCommand& request, std::string_view peer,
-                                    std::int64_t now_ms, std::optional<int> forced_code) {
+std::optional<RemotingCommand> Broker::handle_send(const RemotingCommand& request,
+                                                   std::string_view peer, std::int64_t now_ms,
+                                                   std::optional<int> forced_code) {
+  // Oneway sends are processed alike but nothing of the answer is built.
+  const bool answer = !request.is_oneway();
   auto header = decode_send_header(request);
-  if (!header) return framework_response(request, header.error().code, header.error().message);
-
-  RemotingCommand response = server_response(request, response_code::kSuccess);
-  // The send processor adds these before any check, so error responses carry them too.
-  response.ext_fields.emplace("MSG_REGION", kRegion);
-  response.ext_fields.emplace("TRACE_ON", "true");
-  auto fail = [&response](int code, std::string remark) {
-    response.code = code;
+  if (!header) {
+    if (!answer) return std::nullopt;
+    return framework_response(request, header.error().code, header.error().message);
+  }
+  auto fail = [&request, answer](int code, std::string remark) -> std::optional<RemotingCommand> {
+    if (!answer) return std::nullopt;
+    RemotingCommand response = send_response(request, code);
     response.remark = std::move(remark);
-    return std::move(response);
+    return response;
   };
 
   const std::string& topic = header->topic;
@@ -140,6 +149,7 @@ RemotingCommand Broker::handle_send(const RemotingCommand& request, std::string_
   }
 
   std::string msg_ids;
+  std::string* ids = answer ? &msg_ids : nullptr;
   std::int64_t first_queue_offset = 0;
   if (request.code == request_code::kSendBatchMessage) {
     if (request.body.size() > config_.max_message_size) {
@@ -155,21 +165,21 @@ RemotingCommand Broker::handle_send(const RemotingCommand& request, std::string_
         return fail(too_big->code, too_big->message);
       }
     }
-    msg_ids.reserve(members->size() * 33);
+    if (ids) ids->reserve(members->size() * 33);
     for (std::size_t i = 0; i < members->size(); ++i) {
-      if (i > 0) msg_ids += ',';
+      if (ids && i > 0) *ids += ',';
       const Incoming message{(*members)[i].body, properties[i], (*members)[i].flag};
-      const std::int64_t offset =
-          write(request, *header, *entry, queue_id, message, now_ms, msg_ids);
+      const std::int64_t offset = write(request, *header, *entry, queue_id, message, now_ms, ids);
       if (i == 0) first_queue_offset = offset;
     }
   } else {
     const Incoming message{request.body, header->properties, header->flag};
     if (Status too_big = check_size(topic, message)) return fail(too_big->code, too_big->message);
-    first_queue_offset = write(request, *header, *entry, queue_id, message, now_ms, msg_ids);
+    first_queue_offset = write(request, *header, *entry, queue_id, message, now_ms, ids);
   }
 
-  response.code = forced_code.value_or(response_code::kSuccess);
+  if (!answer) return std::nullopt;
+  RemotingCommand response = send_response(request, forced_code.value_or(response_code::kSuccess));
   response.ext_fields.emplace("msgId", std::move(msg_ids));
   response.ext_fields.emplace("queueId", std::to_string(queue_id));
   response.ext_fields.emplace("queueOffset", std::to_string(first_queue_offset));
@@ -206,13 +216,13 @@ Status Broker::check_size(std::string_view topic, const Incoming& message) const
 
 std::int64_t Broker::write(const RemotingCommand& request, const DecodedSendHeader& header,
                            TopicEntry& entry, int queue_id, const Incoming& message,
-                           std::int64_t now_ms, std::string& msg_ids) {
+                           std::int64_t now_ms, std::string* msg_ids) {
   const std::int64_t queue_offset = entry.next_offsets[static_cast<std::size_t>(queue_id)]++;
   const std::int64_t commit_log_offset = commit_log_offset_;
   commit_log_offset_ += static_cast<std::int64_t>(kStoredRecordOverhead + message.body.size() +
                                                   header.topic.size() + message.properties.size());
-  const std::size_t id_start = msg_ids.size();
-  append_offset_msg_id(store_ip_, config_.port, commit_log_offset, msg_ids);
+  const std::size_t id_start = msg_ids ? msg_ids->size() : 0;
+  if (msg_ids) append_offset_msg_id(store_ip_, config_.port, commit_log_offset, *msg_ids);
   if (store_.keeps_messages()) {
     StoredMessage stored;
     stored.broker = config_.name;
@@ -220,7 +230,11 @@ std::int64_t Broker::write(const RemotingCommand& request, const DecodedSendHead
     stored.queue_id = queue_id;
     stored.queue_offset = queue_offset;
     stored.commit_log_offset = commit_log_offset;
-    stored.msg_id = msg_ids.substr(id_start);
+    if (msg_ids) {
+      stored.msg_id = msg_ids->substr(id_start);
+    } else {
+      append_offset_msg_id(store_ip_, config_.port, commit_log_offset, stored.msg_id);
+    }
     stored.flag = message.flag;
     stored.sys_flag = header.sys_flag;
     stored.properties = std::string(message.properties);

@@ -76,8 +76,8 @@ class Broker {
     std::int32_t flag = 0;
   };
 
-  RemotingCommand handle_send(const RemotingCommand& request, std::string_view peer,
-                              std::int64_t now_ms, std::optional<int> forced_code);
+  std::optional<RemotingCommand> handle_send(const RemotingCommand& request, std::string_view peer,
+                                             std::int64_t now_ms, std::optional<int> forced_code);
   RemotingCommand handle_heartbeat(const RemotingCommand& request);
   RemotingCommand handle_unregister(const RemotingCommand& request);
   RemotingCommand handle_create_topic(const RemotingCommand& request);
@@ -85,10 +85,11 @@ class Broker {
   TopicEntry* find_or_auto_create(const DecodedSendHeader& header);
   // MESSAGE_ILLEGAL when a message would not fit the commit log (4.9 size rules).
   Status check_size(std::string_view topic, const Incoming& message) const;
-  // Assigns offsets, appends the msgId to `msg_ids`, keeps the message; returns the queue offset.
+  // Assigns offsets, appends the msgId to `msg_ids` (unless null: nothing to answer), keeps
+  // the message; returns the queue offset.
   std::int64_t write(const RemotingCommand& request, const DecodedSendHeader& header,
                      TopicEntry& entry, int queue_id, const Incoming& message, std::int64_t now_ms,
-                     std::string& msg_ids);
+                     std::string* msg_ids);
   std::string forced_failure_remark(int code, const std::string& topic) const;
   std::string message_illegal_remark() const;
 

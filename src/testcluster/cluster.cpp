@@ -1,7 +1,6 @@
 #include "testcluster/cluster.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "testcluster/broker.hpp"
 #include "testcluster/control_commands.hpp"
@@ -9,12 +8,6 @@
 namespace mqsend {
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error unknown_target(std::string_view target) {
   return Error{error_code::kInvalidArgument, "unknown target '" + std::string(target) + "'"};
@@ -55,7 +48,7 @@ Status Cluster::start() {
   if (options_.brokers < 1) return Error{error_code::kInvalidArgument, "--brokers must be at least 1"};
   name_server_endpoint_ = std::make_unique<RemotingEndpoint>(
       io_, std::string(kNameServerTarget), name_server_faults_, log_,
-      [this](const RemotingCommand& request, std::string_view) {
+      [this](const RemotingCommand& request, std::string_view, std::int64_t) {
         return name_server_.handle(request);
       });
   if (Status error = name_server_endpoint_->listen(options_.namesrv_port)) return error;
@@ -83,8 +76,8 @@ std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name
   Node* raw = node.get();
   node->endpoint = std::make_unique<RemotingEndpoint>(
       io_, node->name, node->faults, log_,
-      [raw](const RemotingCommand& request, std::string_view peer) {
-        return raw->broker->handle(request, peer, now_ms());
+      [raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
+        return raw->broker->handle(request, peer, now_ms);
       });
   return node;
 }

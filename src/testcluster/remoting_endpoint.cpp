@@ -90,7 +90,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
 
   void on_request(const RemotingCommand& request) {
     FaultState& faults = endpoint_.faults_;
-    endpoint_.log_.add(describe_request(endpoint_.target_, request, now_ms()));
+    const std::int64_t arrival_ms = now_ms();
+    endpoint_.log_.add(describe_request(endpoint_.target_, request, arrival_ms));
     if (faults.black_hole()) return;
 
     const std::optional<std::int64_t> close_after = faults.close_after();
@@ -106,7 +107,7 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       }
     }
 
-    std::optional<RemotingCommand> response = endpoint_.handler_(request, peer_);
+    std::optional<RemotingCommand> response = endpoint_.handler_(request, peer_, arrival_ms);
     if (response) write_response(*response, faults);
     if (close_after && ++answered_since_fault_ >= *close_after) {
       close_when_drained_ = true;

@@ -24,9 +24,10 @@ namespace mqsend {
 
 class RemotingEndpoint {
  public:
-  // The response for a request, nullopt when none is to be written. `peer` is "ip:port".
-  using Handler =
-      std::function<std::optional<RemotingCommand>(const RemotingCommand& request, std::string_view peer)>;
+  // The response for a request, nullopt when none is to be written. `peer` is "ip:port",
+  // `now_ms` the arrival time (wall clock, ms since the epoch).
+  using Handler = std::function<std::optional<RemotingCommand>(
+      const RemotingCommand& request, std::string_view peer, std::int64_t now_ms)>;
 
   RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults, RequestLog& log,
                    Handler handler);

@@ -21,6 +21,7 @@ using mqsend::test::base64_decode;
 using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::ProcessResult;
+using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
 using nlohmann::json;
 using namespace std::chrono_literals;
@@ -185,6 +186,9 @@ enum class FaultyAttempts { kAllLogged, kNoneLogged, kSomeLogged };
 
 struct Expectations {
   OnewayFate oneway_to_faulty = OnewayFate::kStored;
+  // The faulty broker stores what it answers too late: a record retried elsewhere after that
+  // is stored twice (at-least-once, as in Java).
+  bool late_answers_stored = false;
   FaultyAttempts faulty_attempts = FaultyAttempts::kAllLogged;
   std::chrono::milliseconds latency_bound{0};  // worst time to an outcome
 };
@@ -195,7 +199,6 @@ void check_invariants(const StreamRun& run, const Expectations& expect) {
   for (std::size_t i = 0; i < run.records.size(); ++i) {
     const RecordFate& record = run.records[i];
     INFO("record " << i << ": " << record.outcome.dump());
-    CHECK(record.stored_copies.size() <= 1);  // never sent twice
     if (record.failed()) {
       CHECK(record.stored_copies.empty());  // a failure report is never a stored message
       continue;
@@ -204,12 +207,17 @@ void check_invariants(const StreamRun& run, const Expectations& expect) {
     CHECK(record.brokers_tried().back() == broker);
     if (record.status() == "SENT_ONEWAY" && broker == kFaulty &&
         expect.oneway_to_faulty != OnewayFate::kStored) {
-      if (expect.oneway_to_faulty == OnewayFate::kLost) CHECK(record.stored_copies.empty());
+      const std::size_t most = expect.oneway_to_faulty == OnewayFate::kLost ? 0 : 1;
+      CHECK(record.stored_copies.size() <= most);
       continue;
     }
-    REQUIRE(record.stored_copies.size() == 1);
-    CHECK(record.stored_copies[0].at("broker") == broker);
-    CHECK(record.stored_copies[0].at("properties").at("UNIQ_KEY") == record.outcome.at("msgId"));
+    // Otherwise stored exactly once (never sent twice), on the broker reported.
+    const bool stored_twice = expect.late_answers_stored && broker != kFaulty && record.tried(kFaulty);
+    REQUIRE(record.stored_copies.size() == (stored_twice ? 2u : 1u));
+    for (const json& copy : record.stored_copies) {
+      CHECK(copy.at("properties").at("UNIQ_KEY") == record.outcome.at("msgId"));
+    }
+    CHECK(record.stored_copies.back().at("broker") == broker);
   }
 
   // Every attempt on the healthy broker reached it; the faulty one as the fault allows.
@@ -256,7 +264,7 @@ TEST_CASE("matrix: a broker that refuses connections", "[integration][matrix]") 
   TestCluster cluster = matrix_cluster();
   fault(cluster, {{"fault", "down"}});
   const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
-  check_invariants(run, {OnewayFate::kStored, FaultyAttempts::kNoneLogged, 2500ms});
+  check_invariants(run, {OnewayFate::kStored, false, FaultyAttempts::kNoneLogged, 2500ms});
   check_strategy(run, setup, true);
   for (const RecordFate& record : run.records) {
     INFO(record.outcome.dump());
@@ -279,9 +287,9 @@ TEST_CASE("matrix: a slow broker that still answers within the attempt budget", 
   TestCluster cluster = matrix_cluster();
   // 600 ms is over the 550 ms latency step: the strategy isolates the broker for 30 s.
   fault(cluster, {{"fault", "delay"}, {"ms", 600}});
-  // The first of three attempts gets 2400 / 3 = 800 ms: enough for a 600 ms answer.
-  const StreamRun run = run_stream(cluster, setup, {"--timeout", "2400"}, 900ms);
-  check_invariants(run, {OnewayFate::kStored, FaultyAttempts::kAllLogged, 2900ms});
+  // The first of three attempts gets 3000 / 3 = 1000 ms: enough for a 600 ms answer.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "3000"}, 1000ms);
+  check_invariants(run, {OnewayFate::kStored, false, FaultyAttempts::kAllLogged, 3500ms});
   // Oneway never waits for an answer: the strategy sees no latency to learn from.
   check_strategy(run, setup, setup.mode != "oneway");
   CHECK(run.failed() == 0);
@@ -289,6 +297,27 @@ TEST_CASE("matrix: a slow broker that still answers within the attempt budget", 
   CHECK(run.tried(kFaulty) > 0);
   for (const RecordFate& record : run.records) CHECK(record.brokers_tried().size() == 1);
   if (setup.mode != "oneway") CHECK(run.worst_latency_ms >= 600);
+}
+
+TEST_CASE("matrix: a broker slower than the attempt budget", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  // The first attempt gives up after 1200 / 3 = 400 ms; broker-a stores the message at once
+  // and answers at 900 ms, to a request the producer already retried on broker-b.
+  fault(cluster, {{"fault", "delay"}, {"ms", 900}});
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "1200"}, 800ms);
+  check_invariants(run, {OnewayFate::kStored, true, FaultyAttempts::kAllLogged, 1700ms});
+  check_strategy(run, setup, setup.mode != "oneway");
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
+  CHECK(run.tried(kFaulty) > 0);
+  for (const RecordFate& record : run.records) {
+    INFO(record.outcome.dump());
+    if (setup.mode == "oneway") continue;
+    CHECK(record.outcome.at("broker") == kHealthy);
+    if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+  }
 }
 
 TEST_CASE("matrix: a broker answering a retryable code", "[integration][matrix]") {
@@ -300,7 +329,7 @@ TEST_CASE("matrix: a broker answering a retryable code", "[integration][matrix]"
   fault(cluster, {{"fault", "code"}, {"code", code_name}});
   const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
   // Oneway requests get no answer: the rejected frame is neither stored nor reported.
-  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 2500ms});
+  check_invariants(run, {OnewayFate::kLost, false, FaultyAttempts::kAllLogged, 2500ms});
   check_strategy(run, setup, setup.mode != "oneway");
   CHECK(run.tried(kFaulty) > 0);
   for (const RecordFate& record : run.records) {
@@ -332,7 +361,7 @@ TEST_CASE("matrix: a broker answering a non-retryable code", "[integration][matr
   TestCluster cluster = matrix_cluster();
   fault(cluster, {{"fault", "code"}, {"code", "MESSAGE_ILLEGAL"}});
   const StreamRun run = run_stream(cluster, setup, {"--timeout", "2000"}, 300ms);
-  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 2500ms});
+  check_invariants(run, {OnewayFate::kLost, false, FaultyAttempts::kAllLogged, 2500ms});
   check_strategy(run, setup, setup.mode != "oneway");
   CHECK(run.tried(kFaulty) > 0);
   for (const RecordFate& record : run.records) {
@@ -359,7 +388,7 @@ TEST_CASE("matrix: connections to a broker closed mid-stream", "[integration][ma
   });
   // A oneway frame is written before the broker drops it: lost, or failed if the client saw
   // the close first.
-  check_invariants(run, {OnewayFate::kStoredOrLost, FaultyAttempts::kSomeLogged, 1500ms});
+  check_invariants(run, {OnewayFate::kStoredOrLost, false, FaultyAttempts::kSomeLogged, 1500ms});
   CHECK(run.tried(kFaulty, kFirstPhase) > 0);
   if (setup.mode == "oneway") {
     for (int i = kFirstPhase; i < kRecords; ++i) {
@@ -391,10 +420,10 @@ TEST_CASE("matrix: a black-hole broker", "[integration][matrix]") {
   INFO(describe(setup));
   TestCluster cluster = matrix_cluster();
   fault(cluster, {{"fault", "black_hole"}});
-  // The first attempt times out after 600 / 3 = 200 ms, leaving time for another broker.
-  const StreamRun run = run_stream(cluster, setup, {"--timeout", "600"}, 500ms);
+  // The first attempt times out after 900 / 3 = 300 ms, leaving time for another broker.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "900"}, 700ms);
   // The black hole reads and logs requests but never stores them.
-  check_invariants(run, {OnewayFate::kLost, FaultyAttempts::kAllLogged, 1100ms});
+  check_invariants(run, {OnewayFate::kLost, false, FaultyAttempts::kAllLogged, 1400ms});
   check_strategy(run, setup, setup.mode != "oneway");
   CHECK(run.tried(kFaulty) > 0);
   CHECK(run.failed() == 0);
@@ -407,5 +436,49 @@ TEST_CASE("matrix: a black-hole broker", "[integration][matrix]") {
     }
     CHECK(record.outcome.at("broker") == kHealthy);
     if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+  }
+}
+
+// BUG (open, transport: src/client/remoting/connection.cpp): when the broker closes a connection
+// while a batch of oneway frames is being written, Connection::close() (the read side seeing
+// EOF) fails every oneway request of the batch in progress with CONNECTION_CLOSED, although the
+// first frames of that batch reached the broker and were stored. A oneway reported FAILED must
+// be one that could not be written; frames fully written before the close are sent (see
+// on_written: async_write's bytes_transferred tells which). Fails in most runs until fixed.
+TEST_CASE("matrix BUG: a oneway frame the broker stored is never reported failed", "[integration][matrix]") {
+  TestCluster cluster({"--brokers", "1", "--topic", kTopic + ":1"});
+  fault(cluster, {{"fault", "close_after"}, {"requests", 3}});
+  constexpr int kBurst = 2000;  // one batch after another: the close lands mid-batch
+  const std::string input = records(0, kBurst);
+  // The race shows in most runs; a few runs make the test fail reliably while the bug is there.
+  for (int run = 0; run < 4; ++run) {
+    REQUIRE(cluster.control({{"cmd", "reset_messages"}}).at("ok") == true);
+    const auto sent = run_mqsend(
+        {"-n", cluster.namesrv(), "-t", kTopic, "--json", "--mode", "oneway", "--timeout", "3000"}, input);
+    REQUIRE(sent.exit_code >= 0);
+    wait_until_cluster_settles(cluster);
+    std::vector<int> stored(kBurst, 0);
+    for (const json& message : cluster.messages(kTopic)) {
+      const int index = record_index(base64_decode(message.at("body").get<std::string>()));
+      REQUIRE(index >= 0);
+      REQUIRE(index < kBurst);
+      ++stored[static_cast<std::size_t>(index)];
+    }
+    std::vector<int> outcomes(kBurst, 0);
+    int failed_but_stored = 0;
+    for (const json& line : json_lines(sent.out)) {
+      const int index = line.at("index").get<int>();
+      REQUIRE(index >= 0);
+      REQUIRE(index < kBurst);
+      ++outcomes[static_cast<std::size_t>(index)];
+      if (line.at("status") == "FAILED" && stored[static_cast<std::size_t>(index)] > 0) {
+        UNSCOPED_INFO("reported failed, yet stored: " << line.dump());
+        ++failed_but_stored;
+      }
+    }
+    CHECK(std::count(outcomes.begin(), outcomes.end(), 1) == kBurst);
+    CHECK(std::count_if(stored.begin(), stored.end(), [](int copies) { return copies > 1; }) == 0);
+    INFO("run " << run);
+    REQUIRE(failed_but_stored == 0);
   }
 }

@@ -7,10 +7,10 @@
 #include <catch2/catch.hpp>
 
 #include "cli/exit_codes.hpp"
-#include "cli/record_reader.hpp"
+#include "cli/input/delimited_source.hpp"
 #include "client/common/error.hpp"
 
-using mqsend::cli::RecordReader;
+using mqsend::cli::DelimitedSource;
 
 namespace {
 
@@ -26,9 +26,9 @@ std::vector<std::string> records_of(const std::string& input, const std::string&
     }
     close(fds[1]);
   });
-  RecordReader reader(fds[0], delimiter);
+  DelimitedSource reader(fds[0], delimiter);
   std::vector<std::string> records;
-  while (auto record = reader.next()) records.push_back(*record);
+  while (auto record = reader.next()) records.push_back(record->raw);
   writer.join();
   close(fds[0]);
   return records;

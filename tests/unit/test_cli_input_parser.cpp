@@ -153,11 +153,13 @@ TEST_CASE("JSON input: mistakes are errors naming the problem", "[input]") {
   CHECK_THAT(json_error(R"({"body":1})"), Catch::Contains("\"body\" must be a string"));
   CHECK_THAT(json_error(R"({"body_base64":"not base64!"})"), Catch::Contains("invalid base64"));
   CHECK_THAT(json_error(R"({"body_base64":"YQ"})"), Catch::Contains("body_base64"));
-  CHECK_THAT(json_error(R"({"body":"a","tags":["t"]})"), Catch::Contains("\"tags\" must be a string"));
+  CHECK_THAT(json_error(R"({"body":"a","tags":["t"]})"),
+             Catch::Contains("\"tags\" must be a string"));
   CHECK_THAT(json_error(R"({"body":"a","keys":5})"), Catch::Contains("\"keys\" must be"));
   CHECK_THAT(json_error(R"({"body":"a","keys":["k",1]})"), Catch::Contains("non-empty strings"));
   CHECK_THAT(json_error(R"({"body":"a","keys":[""]})"), Catch::Contains("non-empty strings"));
-  CHECK_THAT(json_error(R"({"body":"a","properties":"p=1"})"), Catch::Contains("must be an object"));
+  CHECK_THAT(json_error(R"({"body":"a","properties":"p=1"})"),
+             Catch::Contains("must be an object"));
   CHECK_THAT(json_error(R"({"body":"a","properties":{"p":1}})"),
              Catch::Contains("property \"p\" must be a string"));
   CHECK_THAT(json_error(R"({"body":"a","properties":{"":"v"}})"), Catch::Contains("empty name"));

@@ -282,3 +282,29 @@ TEST_CASE("route: a black-holed name server leaves the next one a share of the t
     CHECK(three_elapsed < 600ms + 200ms);
   }
 }
+
+TEST_CASE("route refresh: an unchanged route keeps its publish info and round robin", "[route]") {
+  RouteBook book;
+  book.set("T", route_of({"broker-a", "broker-b"}));
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 1000ms);
+
+  auto first = clock.table.find("T", 3000ms);
+  REQUIRE(first.ok());
+  const std::uint32_t index = (*first)->next_index();
+  clock.advance(1000ms);
+  auto same = clock.table.find("T", 3000ms);
+  REQUIRE(same.ok());
+  CHECK(*same == *first);
+  CHECK((*same)->next_index() == index + 1);
+  CHECK(server.requests().size() == 2);
+
+  book.set("T", route_of({"broker-a"}));
+  clock.advance(1000ms);
+  auto changed = clock.table.find("T", 3000ms);
+  REQUIRE(changed.ok());
+  CHECK(*changed != *first);
+  CHECK(brokers_of(**changed) == Brokers{"broker-a"});
+}

@@ -1,10 +1,9 @@
 #pragma once
-// An owned POSIX file descriptor, plus the EINTR-safe read/write loops the input side needs.
+// An owned POSIX file descriptor, opened for reading, and an EINTR-safe read.
 #include <sys/types.h>
 
 #include <cstddef>
 #include <string>
-#include <string_view>
 
 #include "client/common/error.hpp"
 
@@ -29,12 +28,9 @@ class FileDescriptor {
 
 // Opens `path` read-only; the error names the path and the reason.
 Result<FileDescriptor> open_for_reading(const std::string& path);
-// Creates or truncates `path` for writing (mode 0644).
-Result<FileDescriptor> open_for_writing(const std::string& path);
 
-// read(2) retried on EINTR: bytes read, 0 at end of input, -1 on error (errno set).
+// read(2) retried on EINTR unless an interrupt was requested: bytes read, 0 at end of input,
+// -1 on error (errno set; EINTR after SIGINT/SIGTERM).
 ssize_t read_some(int fd, char* data, std::size_t size);
-// Writes every byte, retrying on EINTR and short writes; the error carries strerror.
-Status write_all(int fd, std::string_view bytes);
 
 }  // namespace mqsend::cli

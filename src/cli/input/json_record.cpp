@@ -1,5 +1,6 @@
 #include "cli/input/json_record.hpp"
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -80,7 +81,8 @@ Status read_properties(const json& properties, ParsedRecord& record) {
   for (const auto& [name, value] : properties.items()) {
     if (name.empty()) return bad_record("\"properties\" has an empty name");
     if (is_reserved_property(name)) {
-      return bad_record("property \"" + name + "\" is reserved by RocketMQ; use the matching field");
+      return bad_record("property \"" + name +
+                        "\" is reserved by RocketMQ; use the matching field");
     }
     if (!value.is_string()) return bad_record("property \"" + name + "\" must be a string");
     record.properties[name] = value.get<std::string>();

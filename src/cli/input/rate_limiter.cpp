@@ -15,7 +15,8 @@ RateLimiter::RateLimiter(double per_second, Now now, Sleep sleep)
       burst_(std::max(1.0, per_second * kBurstSeconds)),
       tokens_(burst_),
       now_(now ? std::move(now) : Now(Clock::now)),
-      sleep_(sleep ? std::move(sleep) : Sleep([](Clock::duration d) { std::this_thread::sleep_for(d); })),
+      sleep_(sleep ? std::move(sleep)
+                   : Sleep([](Clock::duration d) { std::this_thread::sleep_for(d); })),
       last_(now_()) {}
 
 void RateLimiter::refill() {

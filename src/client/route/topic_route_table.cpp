@@ -93,8 +93,7 @@ Result<TopicPublishInfoPtr> TopicRouteTable::query(const std::string& topic, Mil
   // A route that exists but has no writable master queue is final: no fallback (as in Java).
   auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
   if (!info->ok()) return no_route(topic, "the route has no writable master queue");
-  store(topic, info, false);
-  return TopicPublishInfoPtr(info);
+  return store(topic, std::move(info), false);
 }
 
 Result<TopicPublishInfoPtr> TopicRouteTable::query_default_topic(const std::string& topic,
@@ -122,18 +121,22 @@ Result<TopicPublishInfoPtr> TopicRouteTable::query_default_topic(const std::stri
     return no_route(topic, fmt::format("{}; default topic {} has no writable master queue",
                                        describe(topic_error), options_.default_topic));
   }
-  store(topic, info, true);
-  return TopicPublishInfoPtr(info);
+  return store(topic, std::move(info), true);
 }
 
-void TopicRouteTable::store(const std::string& topic, TopicPublishInfoPtr info,
-                            bool from_default_topic) {
+TopicPublishInfoPtr TopicRouteTable::store(const std::string& topic, TopicPublishInfoPtr info,
+                                           bool from_default_topic) {
   std::lock_guard<std::mutex> lock(mutex_);
   Entry& entry = cache_[topic];
-  entry.info = std::move(info);
+  // An unchanged route keeps its publish info, and so the round-robin position (Java's
+  // topicRouteDataIsChange).
+  const bool unchanged = entry.info && entry.from_default_topic == from_default_topic &&
+                         entry.info->route() == info->route();
+  if (!unchanged) entry.info = std::move(info);
   entry.from_default_topic = from_default_topic;
   entry.fetched_ms = entry.tried_ms = options_.now_ms();
   entry.stale = false;
+  return entry.info;
 }
 
 std::vector<std::string> TopicRouteTable::cached_topics() const {

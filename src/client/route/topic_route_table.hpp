@@ -61,7 +61,7 @@ class TopicRouteTable {
   // `timeout` bounds the whole call.
   Result<TopicPublishInfoPtr> find(const std::string& topic, Milliseconds timeout);
   // Queries the name servers again now (with the default-topic fallback); the cache is
-  // replaced only on success.
+  // replaced only on success, and only when the route changed.
   Result<TopicPublishInfoPtr> refresh(const std::string& topic, Milliseconds timeout);
   // The next find() of `topic` queries the name servers (subject to retry_gap()).
   void mark_stale(const std::string& topic);
@@ -87,7 +87,9 @@ class TopicRouteTable {
                                     bool default_topic_fallback);
   Result<TopicPublishInfoPtr> query_default_topic(const std::string& topic,
                                                   const Error& topic_error, Milliseconds timeout);
-  void store(const std::string& topic, TopicPublishInfoPtr info, bool from_default_topic);
+  // Caches `info` unless the cached info has the same route; returns the cached info.
+  TopicPublishInfoPtr store(const std::string& topic, TopicPublishInfoPtr info,
+                            bool from_default_topic);
 
   NameServerClient& name_servers_;
   const Options options_;
