@@ -6,7 +6,7 @@ namespace mqsend::cli {
 
 namespace exit_code {
 inline constexpr int kAllSent = 0;        // every message sent (SEND_OK or stored with a warning)
-inline constexpr int kSomeFailed = 1;     // some messages sent, some failed
+inline constexpr int kSomeFailed = 1;     // some messages sent, some failed; or interrupted
 inline constexpr int kUsage = 2;          // bad flags or arguments, or every message was invalid
 inline constexpr int kNoRoute = 3;        // no route: unknown topic without a default route, or no name server reachable
 inline constexpr int kAllFailed = 4;      // every message failed (broker or transport errors)

@@ -312,13 +312,22 @@ std::FILE* open_failed_output(const std::string& path) {
   return std::fopen(path.c_str(), "wb");
 }
 
+// CPU seconds and peak RSS of this process. VmHWM, not ru_maxrss: Linux carries ru_maxrss
+// across fork+exec, so a big parent would show up as our peak.
 std::string resource_usage() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  return fmt::format("cpu {:.3f} s, peak rss {:.1f} MiB", cpu,
-                     static_cast<double>(usage.ru_maxrss) / 1024.0);
+  double peak_kib = 0;
+  if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, status) != nullptr) {
+      if (std::sscanf(line, "VmHWM: %lf kB", &peak_kib) == 1) break;
+    }
+    std::fclose(status);
+  }
+  return fmt::format("cpu {:.3f} s, peak rss {:.1f} MiB", cpu, peak_kib / 1024.0);
 }
 
 }  // namespace
@@ -407,8 +416,8 @@ int run_send(const CliOptions& options) {
     fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
                interrupted ? " (interrupted)" : "");
   }
-  const int code = exit_code_for(reporter.tally());
-  return interrupted && code == exit_code::kAllSent ? exit_code::kSomeFailed : code;
+  // An interrupted run did not send all its input: the partial-failure code, whatever else.
+  return interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
 }
 
 }  // namespace mqsend::cli

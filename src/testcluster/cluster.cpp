@@ -33,7 +33,7 @@ Cluster::Cluster(ClusterOptions options)
     : options_(std::move(options)),
       log_(options_.log_limit),
       store_(options_.store_limit),
-      name_server_(options_.legacy_route_json) {}
+      name_server_(options_.legacy_route_json, &name_server_faults_) {}
 
 Cluster::~Cluster() {
   if (control_channel_) control_channel_->shutdown();

@@ -82,8 +82,8 @@ class Cluster {
   asio::io_context io_;
   RequestLog log_;
   MessageStore store_;
-  NameServer name_server_;
   FaultState name_server_faults_;
+  NameServer name_server_;
   std::unique_ptr<RemotingEndpoint> name_server_endpoint_;
   std::vector<std::unique_ptr<BrokerNode>> brokers_;
   std::unique_ptr<ControlChannel> control_channel_;

@@ -37,7 +37,7 @@ struct ClusterOptions {
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
-  std::size_t log_limit = 1000000;
+  std::size_t log_limit = 200000;
 };
 
 }  // namespace mqsend

@@ -57,11 +57,15 @@ std::optional<TopicRouteData> NameServer::route(const std::string& topic) const 
   return route;
 }
 
-std::optional<RemotingCommand> NameServer::handle(const RemotingCommand& request) const {
+std::optional<RemotingCommand> NameServer::handle(const RemotingCommand& request) {
   if (request.code != request_code::kGetRouteInfoByTopic) return request_code_not_supported(request);
-  RemotingCommand response = handle_route_request(request);
+  const std::optional<int> forced_code = faults_ ? faults_->take_forced_code() : std::nullopt;
   if (request.is_oneway()) return std::nullopt;
-  return response;
+  if (forced_code) {
+    return server_response(request, *forced_code,
+                           "[fault injection] " + std::string(error_code_name(*forced_code)));
+  }
+  return handle_route_request(request);
 }
 
 RemotingCommand NameServer::handle_route_request(const RemotingCommand& request) const {

@@ -11,6 +11,7 @@
 
 #include "client/remoting/remoting_command.hpp"
 #include "client/route/topic_route_data.hpp"
+#include "testcluster/fault_state.hpp"
 #include "testcluster/topic_config.hpp"
 
 namespace mqsend {
@@ -19,8 +20,9 @@ class NameServer : public TopicRegistry {
  public:
   // `legacy_route_json`: always answer the fastjson form with bare integer keys, as name
   // servers up to 4.9.3 do; otherwise only clients below version 401 without
-  // acceptStandardJsonOnly get it.
-  explicit NameServer(bool legacy_route_json) : legacy_route_json_(legacy_route_json) {}
+  // acceptStandardJsonOnly get it. `faults` (optional) supplies forced route response codes.
+  explicit NameServer(bool legacy_route_json, FaultState* faults = nullptr)
+      : legacy_route_json_(legacy_route_json), faults_(faults) {}
 
   void register_broker(const std::string& cluster, const std::string& broker_name,
                        std::int64_t broker_id, const std::string& address);
@@ -35,7 +37,7 @@ class NameServer : public TopicRegistry {
   std::optional<TopicRouteData> route(const std::string& topic) const;
 
   // The response to write, nullopt for oneway requests.
-  std::optional<RemotingCommand> handle(const RemotingCommand& request) const;
+  std::optional<RemotingCommand> handle(const RemotingCommand& request);
 
   nlohmann::json status() const;
 
@@ -43,6 +45,7 @@ class NameServer : public TopicRegistry {
   RemotingCommand handle_route_request(const RemotingCommand& request) const;
 
   bool legacy_route_json_;
+  FaultState* faults_;
   std::map<std::string, BrokerData> brokers_;                        // by broker name
   std::map<std::string, std::map<std::string, QueueData>> topics_;  // topic → broker → queues
 };

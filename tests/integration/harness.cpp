@@ -153,7 +153,7 @@ ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string
 MqsendProcess::MqsendProcess(const std::vector<std::string>& args,
                              const std::vector<std::string>& env)
     : start_(Clock::now()) {
-  signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> argv{MQSEND_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   Pipes p;
@@ -230,6 +230,13 @@ ProcessResult MqsendProcess::wait(std::chrono::milliseconds limit) {
   result.err = err_;
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   return result;
+}
+
+void MqsendProcess::signal(int signal_number) const { ::kill(pid_, signal_number); }
+
+std::string MqsendProcess::out_so_far() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return out_;
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {

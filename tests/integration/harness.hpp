@@ -41,6 +41,10 @@ class MqsendProcess {
   // Writes all of `data` to mqsend's stdin.
   void write(const std::string& data);
   void close_stdin();
+  // Sends `signal_number` (e.g. SIGINT) to mqsend.
+  void signal(int signal_number) const;
+  // Output collected so far.
+  std::string out_so_far();
   // Closes stdin and waits for the exit; kills mqsend after `limit` (exit_code -1).
   ProcessResult wait(std::chrono::milliseconds limit = std::chrono::seconds(60));
 

@@ -74,7 +74,7 @@ void check_header_like_real(const RemotingCommand& ours, const RemotingCommand& 
   CHECK(ours.ext_fields == real.ext_fields);
 }
 
-RemotingCommand answer(const NameServer& name_server, const std::string& vector) {
+RemotingCommand answer(NameServer& name_server, const std::string& vector) {
   auto response = name_server.handle(vector_command(vector + ".req.bin"));
   REQUIRE(response.has_value());
   const RemotingCommand real = vector_command(vector + ".resp.bin");
@@ -87,7 +87,7 @@ bool has_bare_integer_key(const std::string& body) { return body.find("{0:\"") !
 }  // namespace
 
 TEST_CASE("name server answers standard route JSON to current clients", "[cluster]") {
-  const NameServer name_server = captured_cluster(false);
+  NameServer name_server = captured_cluster(false);
   const RemotingCommand response = answer(name_server, "route-standard");
   CHECK_FALSE(has_bare_integer_key(response.body));
   CHECK(response.body.find("\"0\":\"127.0.0.1:10911\"") != std::string::npos);
@@ -98,7 +98,7 @@ TEST_CASE("name server answers standard route JSON to current clients", "[cluste
 }
 
 TEST_CASE("name server answers the legacy fastjson form to old clients", "[cluster]") {
-  const NameServer name_server = captured_cluster(false);
+  NameServer name_server = captured_cluster(false);
   const RemotingCommand response = answer(name_server, "route-legacy");
   CHECK(has_bare_integer_key(response.body));
   check_same_route(response.body, vector_command("route-legacy.resp.bin").body);
@@ -110,20 +110,20 @@ TEST_CASE("name server answers the legacy fastjson form to old clients", "[clust
 }
 
 TEST_CASE("--legacy-route-json answers the fastjson form to everyone", "[cluster]") {
-  const NameServer name_server = captured_cluster(true);
+  NameServer name_server = captured_cluster(true);
   auto response = name_server.handle(vector_command("route-standard.req.bin"));
   CHECK(has_bare_integer_key(response->body));
   check_same_route(response->body, vector_command("route-standard.resp.bin").body);
 }
 
 TEST_CASE("name server answers TOPIC_NOT_EXIST like the real one", "[cluster]") {
-  const NameServer name_server = captured_cluster(false);
+  NameServer name_server = captured_cluster(false);
   const RemotingCommand response = answer(name_server, "route-not-exist");
   CHECK(response.body.empty());
 }
 
 TEST_CASE("name server serves the TBW102 route of auto-create brokers", "[cluster]") {
-  const NameServer name_server = captured_cluster(false);
+  NameServer name_server = captured_cluster(false);
   const RemotingCommand response = answer(name_server, "route-tbw102");
   check_same_route(response.body, vector_command("route-tbw102.resp.bin").body);
 }
@@ -155,4 +155,23 @@ TEST_CASE("name server routes follow broker and topic registrations", "[cluster]
 
   RemotingCommand other = RemotingCommand::request(9999);
   CHECK(name_server.handle(other)->code == response_code::kRequestCodeNotSupported);
+}
+
+TEST_CASE("name server answers an injected response code to the next route requests", "[cluster]") {
+  FaultState faults;
+  NameServer name_server(false, &faults);
+  name_server.register_broker("DefaultCluster", "broker-a", kMasterBrokerId, "127.0.0.1:10911");
+  TopicConfig topic;
+  topic.name = "VecTopic";
+  topic.read_queue_nums = topic.write_queue_nums = 4;
+  name_server.register_topic("broker-a", topic);
+
+  faults.apply({FaultKind::kCode, response_code::kSystemError, 1});
+  const RemotingCommand request = vector_command("route-standard.req.bin");
+  auto response = name_server.handle(request);
+  CHECK(response->code == response_code::kSystemError);
+  CHECK(response->body.empty());
+  response = name_server.handle(request);
+  CHECK(response->code == response_code::kSuccess);
+  CHECK_FALSE(response->body.empty());
 }
