@@ -110,6 +110,16 @@ void define_options(CLI::App& app, CliOptions& options) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
   app.add_option("--batch-bytes", options.batch_bytes, "Largest encoded batch body in bytes")
       ->check(CLI::Range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
+  app.add_option("--namespace", options.name_space,
+                 "Namespace: topic and group become NS%NAME, as the Java client's namespace");
+  app.add_flag("--vip-channel", options.vip_channel,
+               "Send to the brokers' VIP port (broker port - 2), as sendMessageWithVIPChannel");
+  auto* broker = app.add_option("--broker", options.target_broker,
+                                "Send only to this broker (with --queue-id): one attempt, no failover");
+  auto* queue_id = app.add_option("--queue-id", options.target_queue_id, "Queue id on --broker")
+                       ->check(CLI::NonNegativeNumber);
+  broker->needs(queue_id);
+  queue_id->needs(broker);
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
 }
 

@@ -48,6 +48,10 @@ struct CliOptions {
   double stats_interval = 0;          // seconds, 0 = off
   std::size_t batch = 0;              // records per SEND_BATCH_MESSAGE, 0/1 = no batching
   std::size_t batch_bytes = 4 * 1024 * 1024;
+  std::string name_space;
+  bool vip_channel = false;
+  std::string target_broker;          // --broker: with --queue-id, send to that queue only
+  int target_queue_id = -1;
 };
 
 // Defines every flag on `app`, bound to `options`.

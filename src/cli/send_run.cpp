@@ -243,6 +243,15 @@ ProducerOptions producer_options(const CliOptions& options) {
   producer.fault.enabled = options.latency_fault;
   producer.fault.latency_max = options.fault_latency_max;
   producer.fault.not_available_duration = options.fault_not_available;
+  producer.name_space = options.name_space;
+  producer.vip_channel = options.vip_channel;
+  if (!options.target_broker.empty()) {
+    producer.queue_target = QueueTarget{options.target_broker, options.target_queue_id};
+  }
+  // Streams register with the brokers (heartbeats); a one-shot send must not wait on it.
+  const bool one_shot = !options.repeat && options.count == 0 &&
+                        (!options.messages.empty() || !options.file.empty());
+  producer.register_with_brokers = !one_shot;
   return producer;
 }
 

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <future>
 
 #include "client/producer/batch_codec.hpp"
+#include "client/producer/broker_registration.hpp"
 #include "client/producer/compression.hpp"
 #include "client/producer/message_id.hpp"
+#include "client/producer/name_space.hpp"
 #include "client/producer/properties.hpp"
 #include "client/producer/send_request.hpp"
 #include "client/producer/validators.hpp"
@@ -80,6 +84,7 @@ struct SendState {
   Producer::Callback callback;
   int attempts_left = 1;
   bool oneway = false;
+  std::optional<MessageQueue> target;  // a fixed queue instead of the selection
 
   Milliseconds remaining() const { return budget - elapsed_since(start); }
 
@@ -108,15 +113,56 @@ struct Producer::Impl {
         name_servers(*remoting, options.name_servers),
         routes(name_servers, route_table_options(options)),
         strategy(options.fault),
-        request_options{options.group, options.default_topic, options.default_topic_queue_nums,
-                        true, options.serialize} {}
+        request_options{wrap_namespace(options.name_space, options.group), options.default_topic,
+                        options.default_topic_queue_nums, true, options.serialize} {
+    if (options.register_with_brokers) {
+      registration = std::make_unique<BrokerRegistration>(
+          *remoting, request_options.producer_group, make_client_id(),
+          [this] { return masters_in_use(); }, options.heartbeat_interval,
+          std::min(options.send_timeout, Milliseconds(1000)));
+    }
+  }
 
   ~Impl() {
     stopping = true;
-    remoting.reset();  // fails what is still pending while the rest of Impl is alive
+    registration.reset();  // unregisters while the connections are still there
+    remoting.reset();      // fails what is still pending while the rest of Impl is alive
+  }
+
+  // Masters of every cached topic's route, for the heartbeats.
+  std::vector<std::string> masters_in_use() {
+    std::vector<std::string> masters;
+    for (const auto& topic : routes.cached_topics()) {
+      auto info = routes.find(topic, std::min(options.send_timeout, Milliseconds(1000)));
+      if (!info) continue;
+      for (const auto& broker : (*info)->route().broker_datas) {
+        auto master = broker.broker_addrs.find(kMasterBrokerId);
+        if (master == broker.broker_addrs.end()) continue;
+        if (std::find(masters.begin(), masters.end(), master->second) == masters.end()) {
+          masters.push_back(master->second);
+        }
+      }
+    }
+    return masters;
+  }
+
+  // The address a send goes to: the master, or its VIP port (port - 2) with --vip-channel.
+  std::optional<std::string> send_address(const TopicPublishInfo& route, const std::string& broker) const {
+    auto address = route.master_address(broker);
+    if (!address || !options.vip_channel) return address;
+    const auto colon = address->rfind(':');
+    if (colon == std::string::npos) return address;
+    const int port = std::atoi(address->c_str() + colon + 1);
+    return address->substr(0, colon + 1) + std::to_string(port - 2);
+  }
+
+  std::optional<MessageQueue> select_queue(const SendState& state, const std::string& last_broker) {
+    if (state.target) return state.target;
+    return strategy.select(*state.route, last_broker);
   }
 
   void assign_ids(Message& message);
+  void apply_namespace(Message& message) const;
   Result<PreparedMessage> prepare(Message& message);
   Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
   // The shared start of every send: budget, route; nullptr after `callback` got the failure.
@@ -139,6 +185,8 @@ struct Producer::Impl {
   SendRequestOptions request_options;
   std::atomic<std::size_t> in_flight{0};
   std::atomic<bool> stopping{false};
+  std::unique_ptr<BrokerRegistration> registration;
+  std::atomic<const TopicPublishInfo*> last_registered_route{nullptr};
 };
 
 // Set once per message, kept across retries (MessageClientIDSetter); WAIT as Java's
@@ -151,6 +199,7 @@ void Producer::Impl::assign_ids(Message& message) {
 }
 
 Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
+  apply_namespace(message);
   if (Status invalid = check_message(message, options.max_message_size)) return *invalid;
   PreparedMessage prepared;
   prepared.topic = message.topic;
@@ -167,9 +216,17 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
   return prepared;
 }
 
+// Java applies the namespace to the topic and tags the message with INSTANCE_ID.
+void Producer::Impl::apply_namespace(Message& message) const {
+  if (options.name_space.empty()) return;
+  message.topic = wrap_namespace(options.name_space, message.topic);
+  message.set_property(property_key::kInstanceId, options.name_space);
+}
+
 // MessageBatch.generateFromList + encode: never compressed, the batch object's own
 // properties are WAIT only (4.x).
 Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& messages) {
+  for (auto& message : messages) apply_namespace(message);
   if (Status invalid = check_batch(messages, options.max_message_size)) return *invalid;
   PreparedMessage prepared;
   prepared.batch = true;
@@ -187,6 +244,9 @@ Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& mess
                              options.max_message_size)};
   }
   prepared.payload.body = std::move(body.value());
+  if (!options.name_space.empty()) {
+    append_property(property_key::kInstanceId, options.name_space, prepared.payload.properties);
+  }
   append_property(property_key::kWait, messages.front().wait_store_msg_ok() ? "true" : "false",
                   prepared.payload.properties);
   return prepared;
@@ -205,10 +265,10 @@ Result<TopicPublishInfoPtr> Producer::Impl::find_route(const std::string& topic,
 
 std::optional<std::string> Producer::Impl::broker_address(const SendState& state,
                                                           const std::string& broker) {
-  if (auto address = state.route->master_address(broker)) return address;
+  if (auto address = send_address(*state.route, broker)) return address;
   // The route may have moved on since it was cached (findBrokerAddressInPublish miss).
   auto refreshed = routes.refresh(state.message.topic, std::max(state.remaining(), Milliseconds(1)));
-  if (refreshed) return (*refreshed)->master_address(broker);
+  if (refreshed) return send_address(**refreshed, broker);
   return std::nullopt;
 }
 
@@ -232,7 +292,7 @@ Result<SendResult> Producer::Impl::send_sync(SendState& state) {
     if (remaining.count() <= 0) {
       return state.exhausted(true);
     }
-    auto queue = strategy.select(*state.route, last_broker);
+    auto queue = select_queue(state, last_broker);
     if (!queue) break;
     state.brokers_tried.push_back(queue->broker_name);
     last_broker = queue->broker_name;
@@ -275,6 +335,10 @@ Result<SendResult> Producer::Impl::send_sync(SendState& state) {
 
 void Producer::Impl::finish(const std::shared_ptr<SendState>& state, Result<SendResult> result) {
   in_flight.fetch_sub(1, std::memory_order_relaxed);
+  // Results are shown without the namespace, as Java's SendResult.
+  if (result && !options.name_space.empty()) {
+    result->queue.topic = unwrap_namespace(options.name_space, result->queue.topic);
+  }
   state->callback(state->outcome(std::move(result)));
 }
 
@@ -285,7 +349,7 @@ void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
     finish(state, state->exhausted(!stopping));
     return;
   }
-  auto queue = strategy.select(*state->route, last_broker);
+  auto queue = select_queue(*state, last_broker);
   if (!queue) {
     finish(state, state->exhausted(false));
     return;
@@ -293,7 +357,7 @@ void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
   state->brokers_tried.push_back(queue->broker_name);
   const Milliseconds budget = attempt_budget(remaining, state->attempts_left);
   --state->attempts_left;
-  const auto address = state->route->master_address(queue->broker_name);
+  const auto address = send_address(*state->route, queue->broker_name);
   if (!address) {
     state->last_error = Error{error_code::kBrokerNotExistException,
                               "The broker[" + queue->broker_name + "] not exist"};
@@ -348,15 +412,24 @@ std::shared_ptr<SendState> Producer::Impl::start(Result<PreparedMessage> prepare
     return nullptr;
   }
   state->route = std::move(route.value());
+  if (options.queue_target) {
+    state->target = MessageQueue{state->message.topic, options.queue_target->broker_name,
+                                 options.queue_target->queue_id};
+    state->attempts_left = 1;
+  }
+  // Only a route not seen before can bring new masters: keep the hot path free of it.
+  if (registration && last_registered_route.exchange(state->route.get()) != state->route.get()) {
+    registration->register_new_masters();
+  }
   return state;
 }
 
 // One attempt, no response: the outcome says whether the frame was written.
 void Producer::Impl::send_oneway(std::shared_ptr<SendState> state) {
-  auto queue = strategy.select(*state->route, "");
+  auto queue = select_queue(*state, "");
   if (!queue) return finish(state, state->exhausted(false));
   state->brokers_tried.push_back(queue->broker_name);
-  const auto address = state->route->master_address(queue->broker_name);
+  const auto address = send_address(*state->route, queue->broker_name);
   if (!address) {
     return finish(state, Error{error_code::kBrokerNotExistException,
                                "The broker[" + queue->broker_name + "] not exist"});
@@ -414,6 +487,20 @@ void Producer::send_async(Message message, Callback callback) {
 void Producer::send_oneway(Message message, Callback callback) {
   auto state = impl_->start(impl_->prepare(message), 1, true, std::move(callback));
   if (state) impl_->send_oneway(std::move(state));
+}
+
+Result<TopicPublishInfoPtr> Producer::route(const std::string& topic) {
+  return impl_->find_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
+}
+
+SendOutcome Producer::send_to_queue(Message message, const MessageQueue& queue) {
+  return wait_for([&](Callback callback) {
+    auto state = impl_->start(impl_->prepare(message), 1, false, std::move(callback));
+    if (!state) return;
+    state->target = queue;
+    state->target->topic = state->message.topic;
+    impl_->finish(state, impl_->send_sync(*state));
+  });
 }
 
 SendOutcome Producer::send_batch(std::vector<Message> messages) {

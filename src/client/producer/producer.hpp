@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@
 #include "client/remoting/remoting_client.hpp"
 
 namespace mqsend {
+
+// Send every message to this queue (Java send(msg, mq)): one attempt, no broker change.
+struct QueueTarget {
+  std::string broker_name;
+  int queue_id = 0;
+};
 
 struct ProducerOptions {
   std::vector<std::string> name_servers;
@@ -38,6 +45,11 @@ struct ProducerOptions {
   int default_topic_queue_nums = 4;
   Milliseconds route_refresh{30000};  // pollNameServerInterval; also re-read after broker failures
   FaultStrategyOptions fault;
+  std::string name_space;            // topics and group become "ns%name" (Java namespace)
+  bool vip_channel = false;          // send to the broker's VIP port (port - 2)
+  bool register_with_brokers = false;  // HEART_BEAT at first use and every interval, UNREGISTER_CLIENT at exit
+  Milliseconds heartbeat_interval{30000};
+  std::optional<QueueTarget> queue_target;
 };
 
 // The outcome of one message: a SendResult or an error, plus what it cost.
@@ -75,6 +87,11 @@ class Producer {
   SendOutcome send_batch(std::vector<Message> messages);
   void send_batch_async(std::vector<Message> messages, Callback callback);
   void send_batch_oneway(std::vector<Message> messages, Callback callback);
+
+  // The topic's route as the producer sees it (namespace applied), looked up if not cached.
+  Result<TopicPublishInfoPtr> route(const std::string& topic);
+  // Sync send to one given queue: a single attempt, as Java's send(msg, mq).
+  SendOutcome send_to_queue(Message message, const MessageQueue& queue);
 
   // Requests still in flight (async and oneway).
   std::size_t in_flight() const;
