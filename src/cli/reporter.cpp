@@ -115,6 +115,12 @@ void Reporter::write_failure(std::size_t index, const Error& error, const SendOu
              message);
 }
 
+void Reporter::flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (options_.out != nullptr) std::fflush(options_.out);
+  if (options_.failed_output != nullptr) std::fflush(options_.failed_output);
+}
+
 RunTally Reporter::tally() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return tally_;

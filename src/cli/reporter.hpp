@@ -30,6 +30,9 @@ class Reporter {
   // A record that failed before it reached the producer (unreadable, unparsable).
   void report_failure(std::size_t index, const Error& error, std::string_view raw);
 
+  // Pushes buffered output lines out (called periodically, so pipes see progress).
+  void flush();
+
   RunTally tally() const;
   RunStats& stats() { return stats_; }
 

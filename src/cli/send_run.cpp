@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -65,24 +66,25 @@ class Window {
   const std::size_t size_;
 };
 
-// Prints RunStats::interval_line() every interval until destroyed.
-class StatsTicker {
+// Runs `task` every interval on its own thread until destroyed (interval <= 0: never).
+class PeriodicTask {
  public:
-  StatsTicker(RunStats& stats, double interval_seconds) {
+  PeriodicTask(double interval_seconds, std::function<void()> task) {
     if (interval_seconds <= 0) return;
     const auto interval = std::chrono::duration_cast<SteadyClock::duration>(
         std::chrono::duration<double>(interval_seconds));
-    thread_ = std::thread([this, &stats, interval] {
+    thread_ = std::thread([this, task = std::move(task), interval] {
       std::unique_lock<std::mutex> lock(mutex_);
       auto next = SteadyClock::now() + interval;
-      while (!stop_) {
-        if (changed_.wait_until(lock, next, [&] { return stop_; })) break;
-        fmt::print(stderr, "{}\n", stats.interval_line());
+      while (!changed_.wait_until(lock, next, [&] { return stop_; })) {
+        lock.unlock();
+        task();
+        lock.lock();
         next += interval;
       }
     });
   }
-  ~StatsTicker() {
+  ~PeriodicTask() {
     if (!thread_.joinable()) return;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -91,6 +93,8 @@ class StatsTicker {
     changed_.notify_all();
     thread_.join();
   }
+  PeriodicTask(const PeriodicTask&) = delete;
+  PeriodicTask& operator=(const PeriodicTask&) = delete;
 
  private:
   std::mutex mutex_;
@@ -98,6 +102,9 @@ class StatsTicker {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Output lines reach a pipe within this long even when messages trickle in.
+constexpr double kOutputFlushSeconds = 0.1;
 
 struct PendingRecord {
   std::size_t index;
@@ -380,7 +387,9 @@ int run_send(const CliOptions& options) {
   {
     Producer producer(std::move(settings));
     unblock_interrupts();
-    StatsTicker ticker(reporter.stats(), options.stats_interval);
+    PeriodicTask stats_lines(options.stats_interval,
+                             [&] { fmt::print(stderr, "{}\n", reporter.stats().interval_line()); });
+    PeriodicTask output_flush(kOutputFlushSeconds, [&] { reporter.flush(); });
     Dispatcher dispatcher(options, producer, reporter);
     RateLimiter rate(options.rate);
     const bool capped = options.count > 0 && options.file.empty() && options.messages.empty();
