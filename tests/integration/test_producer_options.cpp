@@ -22,7 +22,7 @@ int requests_with_code(const TestCluster& cluster, int code) {
 
 }  // namespace
 
-TEST_CASE("--namespace prefixes topic and group; results show the plain topic", "[integration]") {
+TEST_CASE("option --namespace prefixes topic and group; results show the plain topic", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "prod%Orders:2"});
   auto run = run_mqsend(with_namesrv(cluster, {"--namespace", "prod", "-t", "Orders", "--json", "-m", "x"}));
   INFO(run.err);
@@ -36,7 +36,7 @@ TEST_CASE("--namespace prefixes topic and group; results show the plain topic", 
   CHECK(stored[0].at("properties").at("INSTANCE_ID") == "prod");
 }
 
-TEST_CASE("--broker and --queue-id send to that queue only", "[integration]") {
+TEST_CASE("option --broker and --queue-id send to that queue only", "[integration]") {
   TestCluster cluster({"--brokers", "2", "--topic", "Pinned:4"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Pinned", "--broker", "broker-b", "--queue-id", "3",
                                                "--json", "--mode", "async"}),
@@ -55,7 +55,7 @@ TEST_CASE("--broker and --queue-id send to that queue only", "[integration]") {
   }
 }
 
-TEST_CASE("--broker needs --queue-id", "[integration]") {
+TEST_CASE("option --broker needs --queue-id", "[integration]") {
   auto run = run_mqsend({"-n", "127.0.0.1:1", "-t", "T", "--broker", "broker-a", "-m", "x"});
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("queue-id") != std::string::npos);

@@ -113,7 +113,7 @@ TEST_CASE("a body above the compression threshold is stored compressed and infla
   CHECK(saw_compressed);
 }
 
-TEST_CASE("--compress-over moves the threshold", "[integration]") {
+TEST_CASE("option --compress-over moves the threshold", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Small:1"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Small", "--compress-over", "10", "-m",
                                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}));
@@ -148,7 +148,7 @@ TEST_CASE("the binary ROCKETMQ header serialization works end to end", "[integra
   CHECK(stored[0].at("properties").at("TAGS") == "T");
 }
 
-TEST_CASE("--file sends the whole file as one binary-safe message", "[integration]") {
+TEST_CASE("option --file sends the whole file as one binary-safe message", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Files:2"});
   const std::string path = "/tmp/mqsend-it-file-" + std::to_string(getpid());
   const std::string content("bin\0ary\nwith\r\nlines", 19);

@@ -110,7 +110,7 @@ TEST_CASE("FLUSH_DISK_TIMEOUT is stored with a warning and not retried", "[integ
   CHECK(cluster.messages("Flush").size() == 1);
 }
 
-TEST_CASE("--retry-another-broker-when-not-store-ok tries the next broker", "[integration][faults]") {
+TEST_CASE("option --retry-another-broker-when-not-store-ok tries the next broker", "[integration][faults]") {
   TestCluster cluster({"--brokers", "2", "--topic", "Flush2:1"});
   fault(cluster, {{"target", "broker-a"}, {"fault", "code"}, {"code", "FLUSH_SLAVE_TIMEOUT"}});
   fault(cluster, {{"target", "broker-b"}, {"fault", "code"}, {"code", "FLUSH_SLAVE_TIMEOUT"}});

@@ -205,7 +205,7 @@ TEST_CASE("batches: one SEND_BATCH_MESSAGE per N records, outcomes per record", 
   CHECK(stored_ids == msg_ids);
 }
 
-TEST_CASE("--count and --repeat send copies of one body; --rate limits", "[integration][streaming]") {
+TEST_CASE("option --count and --repeat send copies of one body; --rate limits", "[integration][streaming]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Repeat:1"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Repeat", "-m", "copy", "--count", "25",
                                                "--mode", "async", "--rate", "100", "-q"}));
@@ -252,7 +252,7 @@ TEST_CASE("SIGINT mid-stream: reading stops, every record read is accounted for"
   std::remove(failed.c_str());
 }
 
-TEST_CASE("--stats-interval prints progress lines", "[integration][streaming]") {
+TEST_CASE("option --stats-interval prints progress lines", "[integration][streaming]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Stats:1"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Stats", "-m", "x", "--repeat", "--count",
                                                "300", "--rate", "500", "--stats-interval", "0.2",

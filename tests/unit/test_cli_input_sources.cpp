@@ -172,7 +172,7 @@ TEST_CASE("endless input without delimiters keeps memory flat", "[input]") {
   CHECK(second->index == 1);
 }
 
-TEST_CASE("-l reads a file split like stdin; a missing file is an error", "[input]") {
+TEST_CASE("option -l reads a file split like stdin; a missing file is an error", "[input]") {
   TempFile file("k1:v1\r\n\nk2:v2");
   auto source = open_delimited_file(file.path(), "\n");
   REQUIRE(source.ok());
@@ -193,7 +193,7 @@ TEST_CASE("a read error ends the stream and is reported", "[input]") {
   close(fd);
 }
 
-TEST_CASE("--file is one binary-safe record, even when empty", "[input]") {
+TEST_CASE("option --file is one binary-safe record, even when empty", "[input]") {
   std::string binary;
   for (int i = 0; i < 256; ++i) binary += static_cast<char>(i);
   binary += "\r\n\n" + std::string(100000, '\0');
@@ -223,13 +223,13 @@ TEST_CASE("--file is one binary-safe record, even when empty", "[input]") {
   CHECK_FALSE(open_whole_file("/nonexistent/mqsend/file").ok());
 }
 
-TEST_CASE("-m bodies are records as given", "[input]") {
+TEST_CASE("option -m bodies are records as given", "[input]") {
   FixedBodiesSource source({"one", "", "three\n"});
   CHECK(raws(drain(source)) == std::vector<std::string>{"one", "", "three\n"});
   CHECK_FALSE(source.next());
 }
 
-TEST_CASE("--count copies one body; --repeat goes on with an increasing index", "[input]") {
+TEST_CASE("option --count copies one body; --repeat goes on with an increasing index", "[input]") {
   RepeatSource counted("body", 3);
   CHECK(raws(drain(counted)) == std::vector<std::string>{"body", "body", "body"});
   RepeatSource none("body", 0);

@@ -112,7 +112,7 @@ TEST_CASE("the request log and stored messages are readable and resettable", "[c
   CHECK(cluster.control({{"cmd", "status"}}).at("messages_accepted") == 2);
 }
 
-TEST_CASE("--store-limit keeps only the newest messages", "[cluster]") {
+TEST_CASE("option --store-limit keeps only the newest messages", "[cluster]") {
   ClusterOptions options = two_brokers();
   options.brokers = 1;
   options.store_limit = 2;

@@ -109,7 +109,7 @@ TEST_CASE("name server answers the legacy fastjson form to old clients", "[clust
   CHECK_FALSE(has_bare_integer_key(name_server.handle(old_but_standard)->body));
 }
 
-TEST_CASE("--legacy-route-json answers the fastjson form to everyone", "[cluster]") {
+TEST_CASE("option --legacy-route-json answers the fastjson form to everyone", "[cluster]") {
   NameServer name_server = captured_cluster(true);
   auto response = name_server.handle(vector_command("route-standard.req.bin"));
   CHECK(has_bare_integer_key(response->body));

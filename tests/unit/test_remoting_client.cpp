@@ -207,6 +207,99 @@ class UnansweredListener {
   asio::ip::tcp::socket filler_;
 };
 
+// A peer that accepts and reads nothing until read_until(), which then reads the one
+// connection until `last` accepts a frame or the stream ends.
+class StalledReader {
+ public:
+  StalledReader()
+      : acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
+  std::string address() const {
+    return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
+
+  std::vector<RemotingCommand> read_until(const std::function<bool(const RemotingCommand&)>& last) {
+    std::vector<RemotingCommand> frames;
+    asio::ip::tcp::socket socket(io_);
+    asio::error_code error;
+    acceptor_.accept(socket, error);
+    FrameDecoder decoder;
+    std::vector<char> buffer(64 * 1024);
+    while (!error) {
+      const std::size_t bytes = socket.read_some(asio::buffer(buffer), error);
+      decoder.feed(std::string_view(buffer.data(), bytes));
+      RemotingCommand frame;
+      Error decode_error;
+      while (decoder.next(frame, decode_error) == FrameDecoder::State::kFrame) {
+        frames.push_back(std::move(frame));
+        if (last(frames.back())) return frames;
+        frame = RemotingCommand{};
+      }
+    }
+    return frames;
+  }
+
+ private:
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+};
+
+// Blocks the client's I/O thread inside a handler (on purpose) until destroyed, so that
+// everything submitted meanwhile is queued and leaves in one write. Also a barrier: once
+// constructed, everything posted to the I/O thread before has run.
+class IoThreadHold {
+ public:
+  explicit IoThreadHold(RemotingClient& client) {
+    std::promise<void> held;
+    client.invoke_oneway(closed_port_address(), request_with_body("hold"), 2000ms,
+                         [&held, released = released_.get_future().share()](Status) {
+                           held.set_value();
+                           released.wait();
+                         });
+    held.get_future().wait();
+  }
+  ~IoThreadHold() { released_.set_value(); }
+  IoThreadHold(const IoThreadHold&) = delete;
+  IoThreadHold& operator=(const IoThreadHold&) = delete;
+
+ private:
+  std::promise<void> released_;
+};
+
+using OnewayOutcomes = Outcomes<std::pair<int, Status>>;
+
+// `count` oneways of about 64 KiB, each body starting with its index: together far more than
+// the socket buffers hold, so the write is still going when the peer stops reading.
+void send_oneway_burst(RemotingClient& client, const std::string& address, int count,
+                       Milliseconds timeout, OnewayOutcomes& outcomes) {
+  for (int i = 0; i < count; ++i) {
+    client.invoke_oneway(address,
+                         request_with_body(std::to_string(i) + ' ' + std::string(64 * 1024, '.')),
+                         timeout, [&outcomes, i](Status status) {
+                           outcomes.add({i, std::move(status)});
+                         });
+  }
+}
+
+// Every oneway has exactly one outcome and none the peer received whole is reported failed.
+// Returns how many were reported failed.
+int check_burst_outcomes(const std::vector<std::pair<int, Status>>& outcomes,
+                         const std::vector<RemotingCommand>& received, int count) {
+  std::vector<int> reported(static_cast<std::size_t>(count), 0);
+  std::vector<bool> failed(static_cast<std::size_t>(count), false);
+  for (const auto& [index, status] : outcomes) {
+    ++reported[static_cast<std::size_t>(index)];
+    failed[static_cast<std::size_t>(index)] = status.has_value();
+  }
+  CHECK(std::count(reported.begin(), reported.end(), 1) == count);
+  int received_but_failed = 0;
+  for (const auto& frame : received) {
+    if (!frame.is_oneway()) continue;
+    if (failed[static_cast<std::size_t>(std::stoi(frame.body))]) ++received_but_failed;
+  }
+  CHECK(received_but_failed == 0);
+  return static_cast<int>(std::count(failed.begin(), failed.end(), true));
+}
+
 TEST_CASE("request and response travel over a real socket on one reused connection",
           "[transport]") {
   FrameLog requests;
@@ -527,6 +620,99 @@ TEST_CASE("destroying the client fails pending requests with kShutdown without h
     REQUIRE_FALSE(response.ok());
     CHECK(response.error().code == error_code::kShutdown);
   }
+}
+
+TEST_CASE("oneway frames the peer received before closing mid-write are reported written",
+          "[transport]") {
+  constexpr int kOneways = 384;
+  constexpr int kReadBeforeClose = 3;  // the request, then two oneways
+  FrameLog received;
+  int seen = 0;  // server thread only
+  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& frame) {
+    received.add(frame);
+    if (++seen == kReadBeforeClose) session.close();  // unread bytes left: the peer resets
+  });
+  RemotingClient client;
+
+  Outcomes<Result<RemotingCommand>> answer;
+  OnewayOutcomes outcomes;
+  {
+    IoThreadHold one_write(client);
+    client.invoke_async(server.address(), request_with_body("request"), 10000ms,
+                        [&](Result<RemotingCommand> response) { answer.add(std::move(response)); });
+    send_oneway_burst(client, server.address(), kOneways, 10000ms, outcomes);
+  }
+  REQUIRE(outcomes.wait_for(kOneways, 5000ms));
+  REQUIRE(answer.wait_for(1, 0ms));
+
+  const int failed = check_burst_outcomes(outcomes.values(), received.frames(), kOneways);
+  CHECK(received.size() >= kReadBeforeClose);
+  CHECK(failed > 0);  // the close came in the middle of the write
+  REQUIRE_FALSE(answer.values()[0].ok());
+  CHECK(answer.values()[0].error().code == error_code::kConnectionClosed);
+  CHECK(client.pending_requests() == 0);
+}
+
+TEST_CASE("a write stalled past a oneway deadline closes the connection, bytes written decide",
+          "[transport]") {
+  constexpr int kOneways = 384;
+  StalledReader peer;
+  auto client = std::make_unique<RemotingClient>();
+
+  OnewayOutcomes outcomes;
+  send_oneway_burst(*client, peer.address(), kOneways, 300ms, outcomes);
+  REQUIRE(outcomes.wait_for(kOneways, 5000ms));
+  client.reset();  // a connection left open would keep the peer reading forever
+
+  // The peer now gets what the kernel took before the close, and nothing else.
+  const auto received = peer.read_until([](const RemotingCommand&) { return false; });
+  const auto values = outcomes.values();
+  const int failed = check_burst_outcomes(values, received, kOneways);
+  CHECK(failed > 0);
+  const bool closed_for_stall = std::any_of(values.begin(), values.end(), [](const auto& outcome) {
+    return outcome.second && outcome.second->code == error_code::kConnectionClosed &&
+           outcome.second->message.find("stalled") != std::string::npos;
+  });
+  CHECK(closed_for_stall);
+}
+
+TEST_CASE("a oneway that times out while queued is never sent", "[transport]") {
+  constexpr int kExpiring = 10;
+  StalledReader peer;
+  RemotingClient client;
+
+  std::promise<Status> connected;
+  client.invoke_oneway(peer.address(), request_with_body("connect"), 2000ms,
+                       [&](Status status) { connected.set_value(std::move(status)); });
+  REQUIRE_FALSE(connected.get_future().get().has_value());
+
+  // 12 MiB the peer does not read: the write stalls, and what follows waits in the queue.
+  client.invoke_async(peer.address(), request_with_body(std::string(12 * 1024 * 1024, 'b')),
+                      10000ms, [](Result<RemotingCommand>) {});
+  { IoThreadHold write_started(client); }
+  Outcomes<Status> expired;
+  for (int i = 0; i < kExpiring; ++i) {
+    client.invoke_oneway(peer.address(), request_with_body("expired"), 100ms,
+                         [&](Status status) { expired.add(std::move(status)); });
+  }
+  REQUIRE(expired.wait_for(kExpiring, 3000ms));
+  for (const auto& status : expired.values()) {
+    REQUIRE(status.has_value());
+    CHECK(status->code == error_code::kAccessBrokerTimeout);
+  }
+
+  std::promise<Status> marker;
+  client.invoke_oneway(peer.address(), request_with_body("marker"), 10000ms,
+                       [&](Status status) { marker.set_value(std::move(status)); });
+  const auto received =
+      peer.read_until([](const RemotingCommand& frame) { return frame.body == "marker"; });
+  REQUIRE_FALSE(received.empty());
+  CHECK(received.back().body == "marker");
+  CHECK(std::none_of(received.begin(), received.end(),
+                     [](const RemotingCommand& frame) { return frame.body == "expired"; }));
+  auto marker_written = marker.get_future();
+  REQUIRE(marker_written.wait_for(2s) == std::future_status::ready);
+  CHECK_FALSE(marker_written.get().has_value());
 }
 
 }  // namespace
