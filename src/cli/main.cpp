@@ -1,22 +1,44 @@
 // mqsend: a command-line producer for Apache RocketMQ.
 #include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/layered_settings.hpp"
 #include "cli/options.hpp"
+#include "cli/probe.hpp"
 #include "cli/send_run.hpp"
 
 int main(int argc, char** argv) {
+  namespace cli = mqsend::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the accounting
-  mqsend::cli::CliOptions options;
+  cli::CommandLine command_line;
   CLI::App app;
-  mqsend::cli::define_options(app, options);
+  cli::define_command_line(app, command_line);
+  auto applied = cli::apply_setting_layers(app, std::vector<std::string>(argv + 1, argv + argc),
+                                           cli::process_environment());
+  if (!applied) {
+    fmt::print(stderr, "mqsend: {}\n", applied.error().message);
+    return cli::exit_code::kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
-    return code == 0 ? 0 : mqsend::cli::exit_code::kUsage;
+    return code == 0 ? 0 : cli::exit_code::kUsage;
   }
-  return mqsend::cli::run_send(options);
+  if (command_line.print_config) {
+    std::fputs(cli::effective_config(app, *applied).c_str(), stdout);
+    return 0;
+  }
+  if (const std::string missing = cli::missing_required(command_line); !missing.empty()) {
+    fmt::print(stderr, "{}\nRun with --help for more information.\n", missing);
+    return cli::exit_code::kUsage;
+  }
+  if (command_line.probe_chosen()) return cli::run_probe(command_line.options, command_line.probe);
+  return cli::run_send(command_line.options);
 }

@@ -1,24 +1,25 @@
 #include "cli/options.hpp"
 
 #include <map>
+#include <string_view>
 
 #include "cli/exit_codes.hpp"
+#include "cli/probe.hpp"
 
 namespace mqsend::cli {
 
-void define_options(CLI::App& app, CliOptions& options) {
-  app.description(
-      "mqsend: send messages to an Apache RocketMQ cluster.\n"
-      "Without -m, --file or -l, every line of standard input is one message "
-      "(CRLF handled, empty lines skipped).");
-  app.footer(exit_code_help());
-  app.option_defaults()->always_capture_default();
+namespace {
 
-  app.add_option("-n,--namesrv", options.name_servers,
-                 "Name server addresses, 'host:port;host:port'")
-      ->envname("NAMESRV_ADDR");
-  app.add_option("-t,--topic", options.topic, "Topic to send to")->required();
-  app.add_option("--tags", options.tags, "Message tag (TAGS property)");
+constexpr std::string_view kSecretType = "SECRET";
+
+const char* configuration_help() {
+  return "\nSettings come from flags, then MQSEND_<FLAG> environment variables (MQSEND_TIMEOUT, "
+         "MQSEND_RETRY_ANOTHER_BROKER_WHEN_NOT_STORE_OK, ...; NAMESRV_ADDR for -n), then the "
+         "config file (--config, MQSEND_CONFIG, or $XDG_CONFIG_HOME/mqsend/config, "
+         "~/.config/mqsend/config): 'key = value' lines keyed by the long flag names.\n";
+}
+
+void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("-k,--keys", options.keys, "Message keys, comma-separated (KEYS property)");
   const std::map<std::string, SendMode> modes{
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
@@ -46,15 +47,11 @@ void define_options(CLI::App& app, CliOptions& options) {
                  "Latency fault: isolation in ms for each threshold (same count as --fault-latency-max)")
       ->delimiter(',')
       ->expected(1, 64);
-  app.add_option("--timeout", options.timeout_ms,
-                 "Budget in ms for one message, route lookup and all retries included")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
   app.add_option("--route-refresh", options.route_refresh_ms,
                  "Re-read routes from the name server this often while streaming "
                  "(pollNameServerInterval)")
       ->type_name("MS")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
-  app.add_option("-g,--group", options.group, "Producer group");
   app.add_option("-p,--property", options.properties,
                  "User property key=value (repeatable)")
       ->take_all();
@@ -65,12 +62,8 @@ void define_options(CLI::App& app, CliOptions& options) {
                  "Compress bodies of at least this many bytes (zlib level 5)");
   app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
-  app.add_option("--serialize", options.serialize,
-                 "Request header serialization: json or rocketmq (binary)")
-      ->check(CLI::IsMember({"json", "rocketmq"}, CLI::ignore_case));
   app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-  app.add_flag("--json", options.json_output, "Print one JSON object per message");
   app.add_flag("-q,--quiet", options.quiet,
                "No per-message output and no summary line (failures still go to stderr)");
   auto* message = app.add_option("-m,--message", options.messages,
@@ -110,17 +103,89 @@ void define_options(CLI::App& app, CliOptions& options) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
   app.add_option("--batch-bytes", options.batch_bytes, "Largest encoded batch body in bytes")
       ->check(CLI::Range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
-  app.add_option("--namespace", options.name_space,
-                 "Namespace: topic and group become NS%NAME, as the Java client's namespace");
-  app.add_flag("--vip-channel", options.vip_channel,
-               "Send to the brokers' VIP port (broker port - 2), as sendMessageWithVIPChannel");
   auto* broker = app.add_option("--broker", options.target_broker,
                                 "Send only to this broker (with --queue-id): one attempt, no failover");
   auto* queue_id = app.add_option("--queue-id", options.target_queue_id, "Queue id on --broker")
                        ->check(CLI::NonNegativeNumber);
   broker->needs(queue_id);
   queue_id->needs(broker);
+}
+
+void define_probe_command(CLI::App& app, CommandLine& command_line) {
+  CLI::App* probe = app.add_subcommand(
+      "probe",
+      "Smoke test: print the topic's route, send one message to every writable queue of every "
+      "master broker, and print a per-broker table");
+  probe->footer(probe_exit_code_help());
+  probe->option_defaults()->always_capture_default();
+  define_common_options(*probe, command_line);
+  probe->add_option("--expect-brokers", command_line.probe.expect_brokers,
+                    "Fail (exit 6) when the route has fewer master brokers than this; 0 = no check")
+      ->check(CLI::NonNegativeNumber);
+  command_line.probe_command = probe;
+}
+
+}  // namespace
+
+void define_common_options(CLI::App& app, CommandLine& command_line) {
+  CommonOptions& options = command_line.options;
+  app.add_option("-n,--namesrv", options.name_servers,
+                 "Name server addresses, 'host:port;host:port'")
+      ->envname("NAMESRV_ADDR");
+  app.add_option("-t,--topic", options.topic, "Topic to send to (required)");
+  app.add_option("--tags", options.tags, "Message tag (TAGS property)");
+  app.add_option("--timeout", options.timeout_ms,
+                 "Budget in ms for one message, route lookup and all retries included")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
+  app.add_option("-g,--group", options.group, "Producer group");
+  app.add_option("--serialize", options.serialize,
+                 "Request header serialization: json or rocketmq (binary)")
+      ->check(CLI::IsMember({"json", "rocketmq"}, CLI::ignore_case));
+  app.add_option("--namespace", options.name_space,
+                 "Namespace: topic and group become NS%NAME, as the Java client's namespace");
+  app.add_flag("--vip-channel", options.vip_channel,
+               "Send to the brokers' VIP port (broker port - 2), as sendMessageWithVIPChannel");
+  app.add_flag("--json", options.json_output, "Print JSON: one object per message (probe: one report)");
+  app.add_option("--config", command_line.config_file,
+                 "Read settings from this file (default: $XDG_CONFIG_HOME/mqsend/config or "
+                 "~/.config/mqsend/config, if it exists)")
+      ->envname("MQSEND_CONFIG");
+  app.add_flag("--print-config", command_line.print_config,
+               "Print the effective settings as a config file (secrets masked) and exit");
+}
+
+void define_command_line(CLI::App& app, CommandLine& command_line) {
+  app.description(
+      "mqsend: send messages to an Apache RocketMQ cluster.\n"
+      "Without -m, --file or -l, every line of standard input is one message "
+      "(CRLF handled, empty lines skipped).\n"
+      "'mqsend probe --help' describes the smoke test.");
+  app.footer(std::string(exit_code_help()) + configuration_help());
+  app.option_defaults()->always_capture_default();
+  define_common_options(app, command_line);
+  define_send_options(app, command_line.options);
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
+  define_probe_command(app, command_line);
+}
+
+std::string missing_required(const CommandLine& command_line) {
+  if (command_line.print_config) return "";
+  if (command_line.options.topic.empty()) return "--topic is required (-t TOPIC)";
+  return "";
+}
+
+CLI::Option* mark_secret(CLI::Option* option) {
+  return option->type_name(std::string(kSecretType))->default_str("");
+}
+
+bool is_secret(const CLI::Option& option) {
+  if (option.get_type_name().rfind(kSecretType, 0) == 0) return true;
+  for (const std::string& name : option.get_lnames()) {
+    for (std::string_view word : {"secret", "password", "token"}) {
+      if (name.find(word) != std::string::npos) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace mqsend::cli

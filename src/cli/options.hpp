@@ -1,5 +1,6 @@
 #pragma once
-// mqsend's command-line options: the settings, their defaults, and the CLI11 definition.
+// mqsend's command-line options: the settings, their defaults, and the CLI11 definition of
+// the default command (send) and the `probe` subcommand.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,10 +12,21 @@ namespace mqsend::cli {
 
 enum class SendMode { kSync, kAsync, kOneway };
 
-struct CliOptions {
+// The settings both commands take: reaching the cluster, the topic, the output form. Their
+// flags are defined on `send` and `probe` alike (define_common_options), bound to these fields.
+struct CommonOptions {
   std::string name_servers;           // "host:port;host:port"
   std::string topic;
+  std::int64_t timeout_ms = 3000;     // whole-send budget
+  std::string group = "mqsend_producer";
+  std::string name_space;
+  std::string serialize = "json";     // json | rocketmq
+  bool vip_channel = false;
   std::string tags;
+  bool json_output = false;
+};
+
+struct CliOptions : CommonOptions {
   std::string keys;                   // comma-separated
   SendMode mode = SendMode::kSync;
   int retries = 2;                    // retryTimesWhenSendFailed
@@ -23,16 +35,12 @@ struct CliOptions {
   bool latency_fault = false;
   std::vector<std::int64_t> fault_latency_max = {50, 100, 550, 1000, 2000, 3000, 15000};
   std::vector<std::int64_t> fault_not_available = {0, 0, 30000, 60000, 120000, 180000, 600000};
-  std::int64_t timeout_ms = 3000;     // whole-send budget
   std::int64_t route_refresh_ms = 30000;  // pollNameServerInterval
-  std::string group = "mqsend_producer";
   std::vector<std::string> properties;  // key=value
   int delay_level = 0;
   std::size_t compress_over = 4096;
   std::size_t max_size = 4 * 1024 * 1024;
-  std::string serialize = "json";     // json | rocketmq
   std::size_t inflight = 1024;        // async window
-  bool json_output = false;
   bool quiet = false;                 // no per-message lines, no summary
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message
@@ -48,13 +56,42 @@ struct CliOptions {
   double stats_interval = 0;          // seconds, 0 = off
   std::size_t batch = 0;              // records per SEND_BATCH_MESSAGE, 0/1 = no batching
   std::size_t batch_bytes = 4 * 1024 * 1024;
-  std::string name_space;
-  bool vip_channel = false;
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;
 };
 
-// Defines every flag on `app`, bound to `options`.
-void define_options(CLI::App& app, CliOptions& options);
+// `mqsend probe`: the settings only the probe has.
+struct ProbeOptions {
+  int expect_brokers = 0;  // fail when the route has fewer master brokers; 0 = no check
+};
+
+// The whole command line: which command, its settings, and the configuration flags.
+struct CommandLine {
+  CliOptions options;
+  ProbeOptions probe;
+  std::string config_file;      // --config (the file layer; see layered_settings.hpp)
+  bool print_config = false;    // --print-config
+  CLI::App* probe_command = nullptr;  // set by define_command_line; parsed() when chosen
+
+  bool probe_chosen() const { return probe_command != nullptr && probe_command->parsed(); }
+};
+
+// Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,
+// --tags, --json) and the configuration flags on `app`. Flags added here appear on both
+// commands; flags that only `send` has go in define_command_line.
+void define_common_options(CLI::App& app, CommandLine& command_line);
+
+// Defines every flag of `send` on `app`, and the `probe` subcommand with its flags, all bound
+// to `command_line` (which must outlive `app`). -t is not marked required, because `probe`
+// carries its own; missing_required() checks it after parsing.
+void define_command_line(CLI::App& app, CommandLine& command_line);
+
+// The usage error for a required setting that no layer (flag, environment, file) gave, or "".
+std::string missing_required(const CommandLine& command_line);
+
+// Marks a flag whose value is a secret: --print-config masks it, --help never shows its value.
+// Flags whose long name contains "secret", "password" or "token" count as marked.
+CLI::Option* mark_secret(CLI::Option* option);
+bool is_secret(const CLI::Option& option);
 
 }  // namespace mqsend::cli

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 namespace mqsend::cli {
@@ -31,13 +33,12 @@ std::string success_json(std::size_t index, const SendOutcome& outcome) {
   return dump(line);
 }
 
-std::string success_text(const SendOutcome& outcome) {
+void append_success_text(const SendOutcome& outcome, std::string& out) {
   const SendResult& result = outcome.result.value();
-  if (outcome.oneway) {
-    return fmt::format("Oneway sent [msgId={}, messageQueue={}]", result.msg_id,
-                       to_string(result.queue));
-  }
-  return to_string(result);
+  if (!outcome.oneway) return append_text(result, out);
+  fmt::format_to(std::back_inserter(out), "Oneway sent [msgId={}, messageQueue=", result.msg_id);
+  append_text(result.queue, out);
+  out.push_back(']');
 }
 
 std::vector<std::string> split_list(const std::string& list, std::size_t members) {
@@ -70,12 +71,19 @@ void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string
     ++tally_.sent;
     return;
   }
-  const std::string line = options_.json ? success_json(index, outcome) : success_text(outcome);
+  // Reused per thread: the text form costs no allocation per message.
+  static thread_local std::string line;
+  line.clear();
+  if (options_.json) {
+    line = success_json(index, outcome);
+  } else {
+    append_success_text(outcome, line);
+  }
+  line.push_back('\n');
   std::lock_guard<std::mutex> lock(mutex_);
   ++tally_.sent;
   // A closed stdout (EPIPE) must not stop the accounting: write errors are ignored here.
   std::fwrite(line.data(), 1, line.size(), options_.out);
-  std::fputc('\n', options_.out);
 }
 
 void Reporter::report_failure(std::size_t index, const Error& error, std::string_view raw) {

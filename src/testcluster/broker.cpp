@@ -15,8 +15,6 @@ namespace mqsend {
 namespace {
 
 constexpr std::string_view kRegion = "DefaultRegion";
-// The store keeps a properties length in a short.
-constexpr std::size_t kMaxPropertiesLength = 32767;
 // CommitLog.calMsgLength for IPv4 hosts without body, topic and properties.
 constexpr std::size_t kStoredRecordOverhead = 91;
 

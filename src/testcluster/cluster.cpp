@@ -31,6 +31,7 @@ struct Cluster::BrokerNode {
 
 Cluster::Cluster(ClusterOptions options)
     : options_(std::move(options)),
+      acl_(options_.acl_accounts),
       log_(options_.log_limit),
       store_(options_.store_limit),
       name_server_(options_.legacy_route_json, &name_server_faults_) {}
@@ -48,9 +49,9 @@ Status Cluster::start() {
   if (options_.brokers < 1) return Error{error_code::kInvalidArgument, "--brokers must be at least 1"};
   name_server_endpoint_ = std::make_unique<RemotingEndpoint>(
       io_, std::string(kNameServerTarget), name_server_faults_, log_,
-      [this](const RemotingCommand& request, std::string_view, std::int64_t) {
+      acl_.guard([this](const RemotingCommand& request, std::string_view, std::int64_t) {
         return name_server_.handle(request);
-      });
+      }));
   if (Status error = name_server_endpoint_->listen(options_.namesrv_port)) return error;
 
   for (int i = 0; i < options_.brokers; ++i) {
@@ -76,9 +77,9 @@ std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name
   Node* raw = node.get();
   node->endpoint = std::make_unique<RemotingEndpoint>(
       io_, node->name, node->faults, log_,
-      [raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
+      acl_.guard([raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
         return raw->broker->handle(request, peer, now_ms);
-      });
+      }));
   return node;
 }
 

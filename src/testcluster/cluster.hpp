@@ -79,6 +79,7 @@ class Cluster {
   nlohmann::json node_status(const Node& node) const;
 
   ClusterOptions options_;
+  AclGuard acl_;  // before the endpoints whose handlers it guards
   asio::io_context io_;
   RequestLog log_;
   MessageStore store_;

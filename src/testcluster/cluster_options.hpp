@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "client/common/error.hpp"
+#include "testcluster/acl_guard.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/fault_state.hpp"
 
@@ -38,6 +39,7 @@ struct ClusterOptions {
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
   std::size_t log_limit = 200000;
+  std::vector<AclAccount> acl_accounts;       // non-empty: ACL mode (acl_guard.hpp)
 };
 
 }  // namespace mqsend

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   mqsend::ClusterOptions options;
   std::vector<std::string> topic_flags;
   std::vector<std::string> fault_flags;
+  std::vector<std::string> acl_flags;
   std::string ready_file;
   bool quiet = false;
   bool no_store = false;
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
                  "TARGET=KIND[:ARG][:COUNT], e.g. broker-a=down, namesrv=delay:200, "
                  "broker-b=code:SYSTEM_BUSY:2")
       ->take_all();
+  app.add_option("--acl", acl_flags,
+                 "ACCESS_KEY:SECRET_KEY (repeatable): ACL mode, every request must be signed by "
+                 "one of these accounts, else NO_PERMISSION")
+      ->take_all();
   app.add_option("--ready-file", ready_file, "also write the ready line to this file");
   app.add_flag("--quiet", quiet, "print nothing but the ready line");
   app.add_flag("--no-store", no_store, "keep no message bodies (benchmarks)");
@@ -78,6 +83,15 @@ int main(int argc, char** argv) {
       return 2;
     }
     options.faults.push_back(*fault);
+  }
+
+  for (const std::string& flag : acl_flags) {
+    auto account = mqsend::parse_acl_account(flag);
+    if (!account) {
+      std::cerr << "mqsend-testcluster: " << account.error().message << '\n';
+      return 2;
+    }
+    options.acl_accounts.push_back(*account);
   }
 
   mqsend::Cluster cluster(options);

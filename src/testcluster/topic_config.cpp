@@ -11,19 +11,7 @@ namespace mqsend {
 
 namespace {
 
-constexpr std::size_t kTopicMaxLength = 127;
 
-constexpr std::string_view kNotAllowedSendTopics[] = {
-    "SCHEDULE_TOPIC_XXXX",        "RMQ_SYS_TRANS_HALF_TOPIC", "RMQ_SYS_TRANS_OP_HALF_TOPIC",
-    "TRANS_CHECK_MAX_TIME_TOPIC", "SELF_TEST_TOPIC",          "OFFSET_MOVED_EVENT",
-    "SCHEDULE_TOPIC_XXXX_V2"};
-
-constexpr std::string_view kOtherSystemTopics[] = {kAutoCreateTopicKey, "BenchmarkTest",
-                                                   "RMQ_SYS_TRACE_TOPIC"};
-
-bool contains(const std::string_view* begin, const std::string_view* end, std::string_view key) {
-  return std::find(begin, end, key) != end;
-}
 
 bool is_valid_topic_char(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '%' ||
@@ -79,16 +67,6 @@ Status validate_topic_name(std::string_view topic) {
                  "The specified topic is longer than topic max length."};
   }
   return std::nullopt;
-}
-
-bool is_not_allowed_send_topic(std::string_view topic) {
-  return contains(std::begin(kNotAllowedSendTopics), std::end(kNotAllowedSendTopics), topic);
-}
-
-bool is_system_topic(std::string_view topic) {
-  return is_not_allowed_send_topic(topic) ||
-         contains(std::begin(kOtherSystemTopics), std::end(kOtherSystemTopics), topic) ||
-         topic.substr(0, 8) == "rmq_sys_";
 }
 
 }  // namespace mqsend

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "client/common/error.hpp"
+#include "client/producer/validators.hpp"  // is_system_topic, is_not_allowed_send_topic
 #include "client/route/topic_route_data.hpp"
 
 namespace mqsend {
@@ -42,9 +43,5 @@ std::string_view faq_apply_topic_suffix();
 
 // TopicValidator.validateTopic: an Error with SYSTEM_ERROR and the Java remark.
 Status validate_topic_name(std::string_view topic);
-// The topics UPDATE_AND_CREATE_TOPIC refuses (TBW102, SCHEDULE_TOPIC_XXXX, rmq_sys_*, ...).
-bool is_system_topic(std::string_view topic);
-// The topics no client may send to.
-bool is_not_allowed_send_topic(std::string_view topic);
 
 }  // namespace mqsend

@@ -1,5 +1,7 @@
 #include "client/producer/name_space.hpp"
 
+#include "client/producer/validators.hpp"
+
 #include <algorithm>
 #include <iterator>
 
@@ -22,16 +24,6 @@ std::string_view special_prefix(std::string_view resource) {
 }
 
 }  // namespace
-
-bool is_system_topic(std::string_view topic) {
-  static constexpr std::string_view kSystemTopics[] = {
-      "TBW102", "SCHEDULE_TOPIC_XXXX", "BenchmarkTest", "RMQ_SYS_TRANS_HALF_TOPIC",
-      "RMQ_SYS_TRACE_TOPIC", "RMQ_SYS_TRANS_OP_HALF_TOPIC", "TRANS_CHECK_MAX_TIME_TOPIC",
-      "SELF_TEST_TOPIC", "OFFSET_MOVED_EVENT", "CHECKPOINT_TOPIC"};
-  return std::find(std::begin(kSystemTopics), std::end(kSystemTopics), topic) !=
-             std::end(kSystemTopics) ||
-         starts_with(topic, "rmq_sys_");
-}
 
 bool is_system_group(std::string_view group) {
   static constexpr std::string_view kSystemGroups[] = {

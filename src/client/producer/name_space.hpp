@@ -6,7 +6,6 @@
 
 namespace mqsend {
 
-bool is_system_topic(std::string_view topic);
 bool is_system_group(std::string_view group);
 
 // Wraps a topic or group; unchanged when `name_space` is empty, the resource is a system

@@ -20,6 +20,7 @@
 #include "client/producer/fault_strategy.hpp"
 #include "client/producer/message.hpp"
 #include "client/producer/send_result.hpp"
+#include "client/remoting/acl_signer.hpp"
 #include "client/remoting/remoting_client.hpp"
 
 namespace mqsend {
@@ -50,6 +51,7 @@ struct ProducerOptions {
   bool register_with_brokers = false;  // HEART_BEAT at first use and every interval, UNREGISTER_CLIENT at exit
   Milliseconds heartbeat_interval{30000};
   std::optional<QueueTarget> queue_target;
+  std::optional<AclCredentials> acl;  // sign every request (name server and brokers)
 };
 
 // The outcome of one message: a SendResult or an error, plus what it cost.

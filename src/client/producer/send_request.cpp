@@ -39,8 +39,10 @@ RemotingCommand build_request(int code, bool letters, std::string body, std::str
                               const SendRequestOptions& options) {
   RemotingCommand command = RemotingCommand::request(code);
   command.serialize_type = options.serialize;
+  // The letters come in sorted order, so the end is the right hint for them.
   auto set = [&](const FieldName& field, std::string value) {
-    command.ext_fields.emplace(letters ? field.letter : field.long_name, std::move(value));
+    command.ext_fields.emplace_hint(command.ext_fields.end(), letters ? field.letter : field.long_name,
+                                    std::move(value));
   };
   set(kProducerGroup, options.producer_group);
   set(kTopic, mq.topic);

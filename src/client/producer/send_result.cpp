@@ -1,6 +1,7 @@
 #include "client/producer/send_result.hpp"
 
 #include <charconv>
+#include <iterator>
 #include <optional>
 
 #include <fmt/format.h>
@@ -41,15 +42,28 @@ std::string_view send_status_name(SendStatus status) {
   return "UNKNOWN";
 }
 
+void append_text(const MessageQueue& queue, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "MessageQueue [topic={}, brokerName={}, queueId={}]",
+                 queue.topic, queue.broker_name, queue.queue_id);
+}
+
+void append_text(const SendResult& result, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "SendResult [sendStatus={}, msgId={}, offsetMsgId={}, messageQueue=",
+                 send_status_name(result.status), result.msg_id, result.offset_msg_id);
+  append_text(result.queue, out);
+  fmt::format_to(std::back_inserter(out), ", queueOffset={}]", result.queue_offset);
+}
+
 std::string to_string(const MessageQueue& queue) {
-  return fmt::format("MessageQueue [topic={}, brokerName={}, queueId={}]", queue.topic,
-                     queue.broker_name, queue.queue_id);
+  std::string text;
+  append_text(queue, text);
+  return text;
 }
 
 std::string to_string(const SendResult& result) {
-  return fmt::format("SendResult [sendStatus={}, msgId={}, offsetMsgId={}, messageQueue={}, queueOffset={}]",
-                     send_status_name(result.status), result.msg_id, result.offset_msg_id,
-                     to_string(result.queue), result.queue_offset);
+  std::string text;
+  append_text(result, text);
+  return text;
 }
 
 Result<SendResult> process_send_response(const RemotingCommand& response,

@@ -31,6 +31,9 @@ std::string to_string(const MessageQueue& queue);
 // Java 4.9 SendResult.toString(): "SendResult [sendStatus=SEND_OK, msgId=..., offsetMsgId=...,
 // messageQueue=MessageQueue [...], queueOffset=0]".
 std::string to_string(const SendResult& result);
+// The same texts appended to `out`: per-message output without temporary strings.
+void append_text(const MessageQueue& queue, std::string& out);
+void append_text(const SendResult& result, std::string& out);
 
 // Codes 0/10/11/12 → SendResult; anything else → Error{response code,
 // "CODE: <code>  DESC: <remark>"} (the MQBrokerException message without Java's FAQ link).

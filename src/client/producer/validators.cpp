@@ -18,6 +18,9 @@ constexpr std::string_view kNotAllowedSendTopics[] = {
     "SCHEDULE_TOPIC_XXXX",        "RMQ_SYS_TRANS_HALF_TOPIC", "RMQ_SYS_TRANS_OP_HALF_TOPIC",
     "TRANS_CHECK_MAX_TIME_TOPIC", "SELF_TEST_TOPIC",          "OFFSET_MOVED_EVENT"};
 
+constexpr std::string_view kOtherSystemTopics[] = {"TBW102", "BenchmarkTest", "RMQ_SYS_TRACE_TOPIC",
+                                                   "CHECKPOINT_TOPIC"};
+
 bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -41,6 +44,18 @@ Error illegal(std::string message) { return Error{error_code::kMessageIllegal, s
 
 }  // namespace
 
+bool is_not_allowed_send_topic(std::string_view topic) {
+  return std::find(std::begin(kNotAllowedSendTopics), std::end(kNotAllowedSendTopics), topic) !=
+         std::end(kNotAllowedSendTopics);
+}
+
+bool is_system_topic(std::string_view topic) {
+  return is_not_allowed_send_topic(topic) ||
+         std::find(std::begin(kOtherSystemTopics), std::end(kOtherSystemTopics), topic) !=
+             std::end(kOtherSystemTopics) ||
+         topic.substr(0, 8) == "rmq_sys_";
+}
+
 Status check_topic(std::string_view topic) {
   if (is_blank(topic)) return illegal("The specified topic is blank");
   if (topic.size() > kTopicMaxLength) {
@@ -51,8 +66,7 @@ Status check_topic(std::string_view topic) {
     return illegal(fmt::format("The specified topic[{}] contains illegal characters, allowing only {}",
                                topic, kAllowedPattern));
   }
-  if (std::find(std::begin(kNotAllowedSendTopics), std::end(kNotAllowedSendTopics), topic) !=
-      std::end(kNotAllowedSendTopics)) {
+  if (is_not_allowed_send_topic(topic)) {
     return illegal(fmt::format("Sending message to topic[{}] is forbidden.", topic));
   }
   return std::nullopt;

@@ -16,6 +16,13 @@ inline constexpr std::size_t kGroupMaxLength = 255;
 inline constexpr std::size_t kDefaultMaxMessageSize = 4194304;
 inline constexpr std::size_t kMaxPropertiesLength = 32767;
 
+// TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET: topics no client may send to.
+bool is_not_allowed_send_topic(std::string_view topic);
+// TopicValidator.isSystemTopic: the above plus TBW102, BenchmarkTest, RMQ_SYS_TRACE_TOPIC,
+// CHECKPOINT_TOPIC and every rmq_sys_* topic (never created by UPDATE_AND_CREATE_TOPIC,
+// never namespaced).
+bool is_system_topic(std::string_view topic);
+
 // Non-blank, ^[%|a-zA-Z0-9_-]+$, at most 127 characters, not in the NOT_ALLOWED_SEND set.
 Status check_topic(std::string_view topic);
 

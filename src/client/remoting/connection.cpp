@@ -31,8 +31,8 @@ bool split_address(const std::string& address, std::string& host, std::string& p
   return !host.empty() && numeric_port && port.size() <= 5;
 }
 
-std::string with_opaque(const std::string& reason, std::int32_t opaque) {
-  return fmt::format("{} (opaque {})", reason, opaque);
+Error with_opaque(const Error& error, std::int32_t opaque) {
+  return Error{error.code, fmt::format("{} (opaque {})", error.message, opaque)};
 }
 
 }  // namespace
@@ -69,10 +69,12 @@ bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequ
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kClosed) return false;
+    request.sequence = next_sequence_++;
     deadlines_.push_back({request.deadline, opaque});
     std::push_heap(deadlines_.begin(), deadlines_.end());
     queued_.bytes.append(frame);
-    queued_.requests.push_back({opaque, request.oneway()});
+    queued_.requests.push_back({opaque, request.oneway() ? FrameKind::kOneway : FrameKind::kRequest,
+                                queued_.bytes.size()});
     pending_.emplace(opaque, std::move(request));
     ++in_flight_;
     if (state_ == State::kConnected && !write_in_progress_) {
@@ -216,6 +218,7 @@ void Connection::answer_server_request(const RemotingCommand& request) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queued_.bytes.append(frame);
+    queued_.requests.push_back({request.opaque, FrameKind::kAnswer, queued_.bytes.size()});
     start_write = !write_in_progress_;
     write_in_progress_ = true;
   }
@@ -226,76 +229,104 @@ void Connection::write_queued() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kClosed) return;
-    std::swap(writing_, queued_);
+    take_queued_locked();
   }
   write_batch();
 }
 
-void Connection::write_batch() {
-  asio::async_write(socket_, asio::buffer(writing_.bytes),
-                    [self = shared_from_this()](const asio::error_code& error, std::size_t) {
-                      self->on_written(error);
-                    });
+void Connection::take_queued_locked() {
+  std::swap(writing_, queued_);
+  taken_sequence_ = next_sequence_;
 }
 
-void Connection::on_written(const asio::error_code& error) {
-  if (closed()) return;
-  if (error) {
-    fail_unsent(fmt::format("send request to {} failed: {}", address_, error.message()));
-    close(error_code::kConnectionClosed,
-          fmt::format("connection to {} lost: {}", address_, error.message()));
-    return;
-  }
+void Connection::write_batch() {
+  asio::async_write(
+      socket_, asio::buffer(writing_.bytes),
+      [self = shared_from_this()](const asio::error_code& error, std::size_t bytes_written) {
+        self->on_written(error, bytes_written);
+      });
+}
+
+// Runs for every write, also after a close (which aborts it): how far the kernel got decides
+// each oneway frame's outcome, whichever side noticed a lost connection first.
+void Connection::on_written(const asio::error_code& error, std::size_t bytes_written) {
+  Failures failures;
+  bool lost = false;
   bool more = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& entry : writing_.requests) {
-      if (!entry.oneway) continue;
-      auto it = pending_.find(entry.opaque);
-      if (it == pending_.end()) continue;  // already timed out
-      completed_.push_back(std::move(it->second));
-      pending_.erase(it);
-      --in_flight_;
+    if (error && state_ != State::kClosed) {
+      lost = true;
+      failures = close_locked(
+          Error{error_code::kConnectionClosed,
+                fmt::format("connection to {} lost: {}", address_, error.message())},
+          Error{error_code::kSendRequestFailed,
+                fmt::format("send request to {} failed: {}", address_, error.message())});
     }
-    if (pending_.empty()) deadlines_.clear();
-    writing_.clear();
-    more = !queued_.empty();
-    if (more) {
-      std::swap(writing_, queued_);
-    } else {
-      write_in_progress_ = false;
-    }
-  }
-  if (more) write_batch();
-  for (auto& request : completed_) request.complete_written();
-  completed_.clear();
-}
-
-void Connection::fail_unsent(const std::string& reason) {
-  std::vector<std::pair<std::int32_t, PendingRequest>> unsent;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const OutgoingBatch* batch : {&writing_, &queued_}) {
-      for (const auto& entry : batch->requests) {
-        auto it = pending_.find(entry.opaque);
-        if (it == pending_.end()) continue;
-        unsent.emplace_back(entry.opaque, std::move(it->second));
-        pending_.erase(it);
-        --in_flight_;
+    settle_written_locked(bytes_written, failures);
+    if (state_ != State::kClosed) {
+      more = !queued_.empty();
+      if (more) {
+        take_queued_locked();
+      } else {
+        write_in_progress_ = false;
       }
     }
   }
-  for (auto& [opaque, request] : unsent) {
-    request.fail(Error{error_code::kSendRequestFailed, with_opaque(reason, opaque)});
-  }
+  if (lost) tear_down();
+  if (more) write_batch();
+  for (auto& request : completed_) request.complete_written();
+  completed_.clear();
+  for (auto& [request, failure] : failures) request.fail(std::move(failure));
 }
 
-Connection::PendingTable Connection::close_locked() {
+void Connection::settle_written_locked(std::size_t bytes_written, Failures& failures) {
+  for (const auto& entry : writing_.requests) {
+    if (entry.kind != FrameKind::kOneway) continue;  // requests wait for their response
+    auto it = pending_.find(entry.opaque);
+    if (it == pending_.end()) continue;
+    if (entry.end <= bytes_written) {
+      completed_.push_back(std::move(it->second));
+    } else {
+      failures.emplace_back(std::move(it->second), with_opaque(unsent_error_, entry.opaque));
+    }
+    pending_.erase(it);
+    --in_flight_;
+  }
+  if (pending_.empty()) deadlines_.clear();
+  writing_.clear();
+}
+
+void Connection::drop_abandoned_frames_locked() {
+  OutgoingBatch kept;
+  std::size_t begin = 0;
+  for (const auto& entry : queued_.requests) {
+    if (entry.kind == FrameKind::kAnswer || pending_.count(entry.opaque) != 0) {
+      kept.bytes.append(queued_.bytes, begin, entry.end - begin);
+      kept.requests.push_back({entry.opaque, entry.kind, kept.bytes.size()});
+    }
+    begin = entry.end;
+  }
+  queued_ = std::move(kept);
+}
+
+Connection::Failures Connection::close_locked(const Error& lost, const Error& unsent) {
   state_ = State::kClosed;
-  in_flight_ -= pending_.size();
+  unsent_error_ = unsent;
   deadlines_.clear();
   queued_.clear();
-  return std::exchange(pending_, PendingTable{});
+  Failures failures;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    const bool taken = handed_to_write(it->second);
+    if (taken && it->second.oneway()) {
+      ++it;
+      continue;
+    }
+    failures.emplace_back(std::move(it->second), with_opaque(taken ? lost : unsent, it->first));
+    it = pending_.erase(it);
+    --in_flight_;
+  }
+  return failures;
 }
 
 void Connection::tear_down() {
@@ -306,41 +337,60 @@ void Connection::tear_down() {
 }
 
 void Connection::close(int code, const std::string& reason) {
-  PendingTable table;
+  Failures failures;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kClosed) return;
-    table = close_locked();
+    const Error error{code, reason};
+    failures = close_locked(error, error);
   }
   tear_down();
-  for (auto& [opaque, request] : table) request.fail(Error{code, with_opaque(reason, opaque)});
+  for (auto& [request, failure] : failures) request.fail(std::move(failure));
 }
 
 void Connection::expire(SteadyClock::time_point now) {
   bool connecting = false;
+  bool stalled = false;  // a write outlived the deadline of a oneway frame it carries
   bool abandon = false;
+  Failures failures;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kClosed) return;
+    bool expired_queued = false;
     while (!deadlines_.empty() && deadlines_.front().deadline <= now) {
       std::pop_heap(deadlines_.begin(), deadlines_.end());
       const DeadlineEntry entry = deadlines_.back();
       deadlines_.pop_back();
       auto it = pending_.find(entry.opaque);
       if (it == pending_.end() || it->second.deadline != entry.deadline) continue;
+      const bool taken = handed_to_write(it->second);
+      if (taken && it->second.oneway()) {
+        // Part of the frame may be in the kernel already: only closing stops the rest, and
+        // the end of the write then tells whether the frame went out.
+        stalled = true;
+        continue;
+      }
+      expired_queued |= !taken;
       expired_.emplace_back(entry.opaque, std::move(it->second));
       pending_.erase(it);
       --in_flight_;
     }
+    if (expired_queued) drop_abandoned_frames_locked();
     connecting = state_ != State::kConnected;
-    if (state_ == State::kConnecting && pending_.empty()) {
-      close_locked();  // nobody waits for this connect attempt any more
+    if (stalled) {
+      const Error error{
+          error_code::kConnectionClosed,
+          fmt::format("connection to {} closed: a write stalled past a oneway deadline", address_)};
+      failures = close_locked(error, error);
+    } else if (state_ == State::kConnecting && pending_.empty()) {
+      close_locked(Error{}, Error{});  // nobody waits for this connect attempt any more
       abandon = true;
     } else if (deadlines_.size() > 2 * pending_.size() + kDeadlineHeapSlack) {
       compact_deadlines_locked();
     }
   }
-  if (abandon) tear_down();
+  if (stalled || abandon) tear_down();
+  for (auto& [request, failure] : failures) request.fail(std::move(failure));
   for (auto& [opaque, request] : expired_) {
     const auto timeout_ms = request.timeout.count();
     if (connecting) {

@@ -3,8 +3,8 @@
 // a read loop feeding a FrameDecoder, and the table of requests in flight keyed by opaque.
 //
 // Threading: submit() may be called from any thread; every other member runs on the I/O
-// thread. The mutex guards only the request table, the queued bytes and the state; handlers
-// are always called after it is released.
+// thread. The mutex guards only the request table, the queued bytes, the write sequence
+// numbers and the state; handlers are always called after it is released.
 #include <array>
 #include <asio.hpp>
 #include <atomic>
@@ -34,6 +34,8 @@ struct PendingRequest {
   Handler handler;
   SteadyClock::time_point deadline;
   Milliseconds timeout{0};
+  // Position in its connection's write order, set by Connection::submit.
+  std::uint64_t sequence = 0;
 
   bool oneway() const { return handler.index() == 1; }
   // Calls the handler with `error` (both kinds), if the caller gave one.
@@ -61,28 +63,36 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Any thread, once, after the first submit: resolves and connects on the I/O thread.
   void start();
 
-  // I/O thread: fails the requests whose deadline has passed; abandons a connect attempt
-  // nobody waits for any more.
+  // I/O thread: fails the requests whose deadline has passed and drops their queued frames;
+  // closes the connection when a write outlives the deadline of a oneway frame it carries
+  // (a frame partly in the kernel cannot be taken back); abandons a connect attempt nobody
+  // waits for any more.
   void expire(SteadyClock::time_point now);
 
   // I/O thread: closes the socket and fails every request in flight with `code`;
-  // each message is `reason` followed by the request's opaque.
+  // each message is `reason` followed by the request's opaque. A oneway request whose frame
+  // is being written is settled when that write ends: written if the kernel took its whole
+  // frame, failed otherwise.
   void close(int code, const std::string& reason);
 
  private:
   enum class State { kIdle, kConnecting, kConnected, kClosed };
 
-  // Bytes to write plus which requests they carry (to fail or confirm them after the write).
+  // Bytes to write plus which frames they carry (to fail or confirm them after the write).
   struct OutgoingBatch {
     struct Entry {
+      enum class Kind : std::uint8_t { kRequest, kOneway, kAnswer };  // kAnswer: to the server
       std::int32_t opaque;
-      bool oneway;
+      Kind kind;
+      std::size_t end;  // offset just past the frame in `bytes`
     };
     std::string bytes;
     std::vector<Entry> requests;
     bool empty() const { return bytes.empty(); }
     void clear();
   };
+
+  using FrameKind = OutgoingBatch::Entry::Kind;
 
   struct DeadlineEntry {
     SteadyClock::time_point deadline;
@@ -92,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
 
   using PendingTable = std::unordered_map<std::int32_t, PendingRequest>;
+  using Failures = std::vector<std::pair<PendingRequest, Error>>;
 
   void resolve();
   void connect(const asio::ip::tcp::resolver::results_type& endpoints);
@@ -101,13 +112,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void answer_server_request(const RemotingCommand& request);
   // Starts writing what is queued; requires write_in_progress_ set by the caller.
   void write_queued();
+  // Moves what is queued to writing_. Requires mutex_.
+  void take_queued_locked();
   void write_batch();
-  void on_written(const asio::error_code& error);
-  // Fails the requests whose frames were never fully written.
-  void fail_unsent(const std::string& reason);
+  void on_written(const asio::error_code& error, std::size_t bytes_written);
+  // Settles the oneway requests of writing_ by the bytes the kernel took; requests the
+  // write did not finish fail with unsent_error_. Requires mutex_.
+  void settle_written_locked(std::size_t bytes_written, Failures& failures);
+  // Drops the queued frames of requests that already failed, so none of them is sent after
+  // its caller was told it failed. Requires mutex_.
+  void drop_abandoned_frames_locked();
   bool closed() const;
-  // Marks the connection closed and takes the whole table. Requires mutex_.
-  PendingTable close_locked();
+  // Requires mutex_.
+  bool handed_to_write(const PendingRequest& request) const {
+    return request.sequence < taken_sequence_;
+  }
+  // Marks the connection closed and takes every request but the oneway ones being written
+  // (on_written settles those), each failed with `lost` if its frame was handed to a write,
+  // with `unsent` otherwise. Requires mutex_.
+  Failures close_locked(const Error& lost, const Error& unsent);
   // After close_locked: stops socket and resolver, tells the owner.
   void tear_down();
   void compact_deadlines_locked();
@@ -126,6 +149,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<DeadlineEntry> deadlines_;  // heap; entries of answered requests are dropped lazily
   OutgoingBatch queued_;                  // frames waiting for the current write to finish
   bool write_in_progress_ = false;
+  std::uint64_t next_sequence_ = 0;   // of the next submitted request
+  std::uint64_t taken_sequence_ = 0;  // requests below it were handed to a write
+  Error unsent_error_;                // once closed: for frames the last write did not finish
 
   // I/O thread only.
   OutgoingBatch writing_;

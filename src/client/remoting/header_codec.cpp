@@ -63,7 +63,8 @@ Status read_ext_fields(JsonReader& reader, std::map<std::string, std::string>& f
     if (!reader.consume(':')) return reader.error("expected ':' in extFields");
     bool present = false;
     if (auto failure = read_ext_value(reader, value, present)) return failure;
-    if (present) fields.insert_or_assign(key, value);
+    // Peers write keys sorted (fastjson), so the end is the usual hint.
+    if (present) fields.insert_or_assign(fields.end(), key, std::move(value));
     else fields.erase(key);
   } while (reader.consume(','));
   if (!reader.consume('}')) return reader.error("expected ',' or '}' in extFields");
@@ -87,7 +88,8 @@ Status read_int_field(JsonReader& reader, std::int32_t& out) {
   return reader.read_int32(out);
 }
 
-Status read_member(JsonReader& reader, const std::string& key, RemotingCommand& command) {
+// string_view comparisons: sizes first, no strlen per candidate key.
+Status read_member(JsonReader& reader, std::string_view key, RemotingCommand& command) {
   if (key == "code") return read_int_field(reader, command.code);
   if (key == "flag") return read_int_field(reader, command.flag);
   if (key == "opaque") return read_int_field(reader, command.opaque);

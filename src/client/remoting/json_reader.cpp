@@ -67,11 +67,15 @@ bool JsonReader::at_end() {
 Status JsonReader::read_string(std::string& out) {
   if (!consume('"')) return error("expected a string");
   out.clear();
-  // Fast path: most strings have no escapes and are copied in one go.
+  // Fast path: most strings have no escapes and are copied in one go; memchr finds the
+  // closing quote and any backslash before it.
   while (true) {
     const char* begin = text_.data() + pos_;
-    std::size_t run = 0;
-    while (pos_ + run < text_.size() && begin[run] != '"' && begin[run] != '\\') ++run;
+    const std::size_t left = text_.size() - pos_;
+    const auto* quote = static_cast<const char*>(std::memchr(begin, '"', left));
+    const std::size_t to_quote = quote == nullptr ? left : static_cast<std::size_t>(quote - begin);
+    const auto* backslash = static_cast<const char*>(std::memchr(begin, '\\', to_quote));
+    const std::size_t run = backslash == nullptr ? to_quote : static_cast<std::size_t>(backslash - begin);
     out.append(begin, run);
     pos_ += run;
     if (pos_ >= text_.size()) return error("unterminated string");

@@ -32,8 +32,11 @@ PendingRequest pending_request(PendingRequest::Handler handler, Milliseconds tim
 
 class RemotingClient::Impl {
  public:
-  Impl()
-      : work_(asio::make_work_guard(io_)), sweep_timer_(io_), io_thread_([this] { io_.run(); }) {}
+  explicit Impl(RequestHook request_hook)
+      : request_hook_(std::move(request_hook)),
+        work_(asio::make_work_guard(io_)),
+        sweep_timer_(io_),
+        io_thread_([this] { io_.run(); }) {}
 
   ~Impl() {
     shutting_down_ = true;
@@ -54,6 +57,7 @@ class RemotingClient::Impl {
 
   void submit(const std::string& address, RemotingCommand& request, PendingRequest pending) {
     request.opaque = next_opaque.fetch_add(1);
+    if (request_hook_) request_hook_(request);
     // Encoded outside any lock, into a per-thread buffer that keeps its capacity.
     static thread_local std::string frame;
     frame.clear();
@@ -136,6 +140,7 @@ class RemotingClient::Impl {
     schedule_sweep();
   }
 
+  const RequestHook request_hook_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer sweep_timer_;
@@ -147,7 +152,10 @@ class RemotingClient::Impl {
   std::thread io_thread_;  // last member: starts once everything it uses exists
 };
 
-RemotingClient::RemotingClient() : impl_(std::make_unique<Impl>()) {}
+RemotingClient::RemotingClient() : impl_(std::make_unique<Impl>(nullptr)) {}
+
+RemotingClient::RemotingClient(RequestHook request_hook)
+    : impl_(std::make_unique<Impl>(std::move(request_hook))) {}
 
 RemotingClient::~RemotingClient() = default;
 

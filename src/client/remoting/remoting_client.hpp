@@ -27,7 +27,13 @@ class RemotingClient {
   using ResponseHandler = std::function<void(Result<RemotingCommand>)>;
   using WrittenHandler = std::function<void(Status)>;
 
+  // Runs on every request (name server and broker alike) right before it is encoded, after
+  // the opaque is assigned: request signing (ACL) goes here. Called on the sending thread,
+  // possibly from several at once.
+  using RequestHook = std::function<void(RemotingCommand&)>;
+
   RemotingClient();
+  explicit RemotingClient(RequestHook request_hook);
   // Fails pending requests with kShutdown, joins the I/O thread. Not from inside a handler.
   ~RemotingClient();
   RemotingClient(const RemotingClient&) = delete;
@@ -43,8 +49,10 @@ class RemotingClient {
   Result<RemotingCommand> invoke_sync(const std::string& address, RemotingCommand request,
                                       Milliseconds timeout);
 
-  // Sets the oneway flag, sends, and calls `on_written` once the frame is fully written to the
-  // socket (nullopt) or could not be (connect / send failure, timeout).
+  // Sets the oneway flag, sends, and calls `on_written` with nullopt once the kernel took the
+  // whole frame, or with an error when it did not (connect / send failure, connection closed,
+  // timeout); a frame reported failed is never sent later. A write that outlives the deadline
+  // of a oneway frame it carries closes the connection.
   void invoke_oneway(const std::string& address, RemotingCommand request, Milliseconds timeout,
                      WrittenHandler on_written);
 

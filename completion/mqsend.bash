@@ -1,0 +1,45 @@
+# bash completion for mqsend                                      -*- shell-script -*-
+# The flags are read from `mqsend --help` / `mqsend probe --help` (once per shell), so the
+# completion follows the binary it completes.
+
+# Prints the flags of "$1 [$2] --help", one per line.
+_mqsend_flags() {
+    "$@" --help 2>/dev/null | awk '/^  -/ { n = split($1, names, ","); for (i = 1; i <= n; i++) print names[i] }'
+}
+
+_mqsend() {
+    local cur prev command=send i
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        [[ ${COMP_WORDS[i]} == probe ]] && command=probe
+    done
+
+    case $prev in
+        --mode) COMPREPLY=($(compgen -W 'sync async oneway' -- "$cur")); return ;;
+        --serialize) COMPREPLY=($(compgen -W 'json rocketmq' -- "$cur")); return ;;
+        --input) COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        --file|-l|--input-file|--failed-output|--config)
+            COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+        -n|--namesrv|-t|--topic|--tags|-k|--keys|-g|--group|--namespace|-m|--message|-p|--property|\
+        --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-over|--max-size|\
+        --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
+        --batch|--batch-bytes|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers)
+            return ;;  # a value of the user's own
+    esac
+
+    if [[ $cur == -* ]]; then
+        local cache=_mqsend_flags_$command
+        if [[ -z ${!cache} ]]; then
+            if [[ $command == probe ]]; then
+                printf -v "$cache" '%s' "$(_mqsend_flags "${COMP_WORDS[0]}" probe)"
+            else
+                printf -v "$cache" '%s' "$(_mqsend_flags "${COMP_WORDS[0]}")"
+            fi
+        fi
+        COMPREPLY=($(compgen -W "${!cache}" -- "$cur"))
+    elif [[ $command == send ]]; then
+        COMPREPLY=($(compgen -W 'probe' -- "$cur"))
+    fi
+}
+complete -F _mqsend mqsend

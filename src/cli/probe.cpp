@@ -1,0 +1,217 @@
+#include "cli/probe.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/exit_codes.hpp"
+#include "cli/probe_report.hpp"
+#include "client/producer/name_space.hpp"
+#include "client/producer/producer.hpp"
+#include "client/producer/validators.hpp"
+#include "client/route/name_server_client.hpp"
+#include "client/route/topic_publish_info.hpp"
+
+namespace mqsend::cli {
+
+namespace {
+
+// A broker's probe: the queues to send to, and how each failed send failed.
+struct BrokerRun {
+  BrokerProbe probe;
+  std::vector<MessageQueue> queues;
+  std::vector<int> failure_codes;
+};
+
+// The first line only: name server and broker remarks end with a FAQ link on the next.
+std::string describe(const Error& error) {
+  const std::string_view message(error.message);
+  return fmt::format("[{} {}] {}", error.code, error_code_name(error.code), message.substr(0, message.find('\n')));
+}
+
+// Failures of the connection rather than of one queue: the broker's other queues would wait
+// out the same fate.
+bool broker_unreachable(int code) {
+  switch (code) {
+    case error_code::kConnectBrokerException:
+    case error_code::kAccessBrokerTimeout:
+    case error_code::kCallTimeout:
+    case error_code::kSendRequestFailed:
+    case error_code::kConnectionClosed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+ProducerOptions producer_options(const CommonOptions& options) {
+  ProducerOptions producer;
+  producer.name_servers = parse_name_server_list(options.name_servers);
+  producer.group = options.group;
+  producer.send_timeout = Milliseconds(options.timeout_ms);
+  producer.serialize = options.serialize == "rocketmq" ? SerializeType::kRocketMQ : SerializeType::kJson;
+  producer.name_space = options.name_space;
+  producer.vip_channel = options.vip_channel;
+  producer.register_with_brokers = false;
+  return producer;
+}
+
+bool has_writable_queue_data(const TopicRouteData& route, const std::string& broker) {
+  return std::any_of(route.queue_datas.begin(), route.queue_datas.end(), [&](const QueueData& queue) {
+    return queue.broker_name == broker && (queue.perm & perm::kWrite) != 0 && queue.write_queue_nums > 0;
+  });
+}
+
+// One run per broker named in the route or in the queue list, sorted by name.
+std::vector<BrokerRun> plan_runs(const TopicPublishInfo& info) {
+  std::map<std::string, BrokerRun> runs;
+  for (const BrokerData& broker : info.route().broker_datas) runs[broker.broker_name].probe.broker = broker.broker_name;
+  for (const MessageQueue& queue : info.queues()) {
+    BrokerRun& run = runs[queue.broker_name];
+    run.probe.broker = queue.broker_name;
+    run.queues.push_back(queue);
+  }
+  std::vector<BrokerRun> sorted;
+  for (auto& [name, run] : runs) {
+    run.probe.address = info.master_address(name).value_or("");
+    run.probe.queues_total = run.queues.size();
+    if (run.probe.address.empty() && has_writable_queue_data(info.route(), name)) {
+      run.probe.errors.push_back("no master in the route: its writable queues cannot take messages");
+      run.failure_codes.push_back(error_code::kBrokerNotExistException);
+    }
+    sorted.push_back(std::move(run));
+  }
+  return sorted;
+}
+
+void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& run) {
+  std::size_t not_tried = 0;
+  for (const MessageQueue& queue : run.queues) {
+    if (!run.failure_codes.empty() && broker_unreachable(run.failure_codes.back())) {
+      ++not_tried;
+      run.failure_codes.push_back(run.failure_codes.back());
+      continue;
+    }
+    Message message;
+    message.topic = options.topic;
+    message.body = kProbeBody;
+    message.set_tags(options.tags);
+    SendOutcome outcome = producer.send_to_queue(std::move(message), queue);
+    if (outcome.result) {
+      ++run.probe.queues_ok;
+      run.probe.rt_ms.push_back(static_cast<double>(outcome.latency.count()) / 1000.0);
+      continue;
+    }
+    run.failure_codes.push_back(outcome.result.error().code);
+    run.probe.errors.push_back(fmt::format("queue {}: {}", queue.queue_id, describe(outcome.result.error())));
+  }
+  if (not_tried > 0) {
+    run.probe.errors.push_back(fmt::format("{} more queue(s) not tried: the broker did not answer", not_tried));
+  }
+}
+
+// Runs the brokers in parallel; their queues in turn.
+std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, std::vector<BrokerRun>& runs, RunTally& tally) {
+  {
+    Producer producer(producer_options(options));
+    std::vector<std::thread> threads;
+    for (BrokerRun& run : runs) {
+      if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  std::vector<BrokerProbe> brokers;
+  for (BrokerRun& run : runs) {
+    tally.sent += run.probe.queues_ok;
+    for (const int code : run.failure_codes) tally.count_failure(code, code < 10000);  // < 10000: a broker's answer
+    brokers.push_back(std::move(run.probe));
+  }
+  return brokers;
+}
+
+std::size_t master_brokers(const TopicRouteData& route) {
+  return static_cast<std::size_t>(std::count_if(route.broker_datas.begin(), route.broker_datas.end(),
+                                                [](const BrokerData& broker) {
+                                                  return broker.broker_addrs.count(kMasterBrokerId) != 0;
+                                                }));
+}
+
+ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe) {
+  ProbeReport report;
+  report.topic = options.topic;
+  report.routed_topic = wrap_namespace(options.name_space, options.topic);
+  Result<TopicRouteData> route = [&] {
+    RemotingClient remoting;
+    NameServerClient name_servers(remoting, parse_name_server_list(options.name_servers));
+    return name_servers.get_route(report.routed_topic, Milliseconds(options.timeout_ms));
+  }();
+  if (!route) {
+    report.errors.push_back("no route: " + describe(route.error()));
+    report.exit_code = exit_code::kNoRoute;
+    return report;
+  }
+  report.route = *route;
+  const TopicPublishInfo info(report.routed_topic, std::move(route.value()));
+  std::vector<BrokerRun> runs = plan_runs(info);
+  RunTally tally;
+  report.brokers = probe_brokers(options, runs, tally);
+  const std::size_t masters = master_brokers(*report.route);
+  if (!info.ok()) {
+    report.errors.push_back("the route has no writable master queue");
+    report.exit_code = exit_code::kNoRoute;
+  } else if (probe.expect_brokers > 0 && masters < static_cast<std::size_t>(probe.expect_brokers)) {
+    report.errors.push_back(fmt::format("expected {} brokers, the route has {}", probe.expect_brokers, masters));
+    report.exit_code = exit_code::kFewerBrokers;
+  } else {
+    report.exit_code = exit_code_for(tally);
+  }
+  return report;
+}
+
+int usage_error(const std::string& message) {
+  fmt::print(stderr, "mqsend: {}\n", message);
+  return exit_code::kUsage;
+}
+
+// Failures on stderr too, one line each, so that they show whatever stdout carries.
+void print_failures(const ProbeReport& report) {
+  for (const std::string& error : report.errors) fmt::print(stderr, "mqsend: probe {}: {}\n", report.topic, error);
+  for (const BrokerProbe& broker : report.brokers) {
+    if (broker.ok()) continue;
+    fmt::print(stderr, "mqsend: probe {}: broker {} ({}): {}/{} queues accepted{}{}\n", report.topic,
+               broker.broker, broker.address.empty() ? "no master" : broker.address, broker.queues_ok,
+               broker.queues_total, broker.errors.empty() ? "" : "; ", broker.errors.empty() ? "" : broker.errors.front());
+  }
+}
+
+}  // namespace
+
+const char* probe_exit_code_help() {
+  return "Exit codes (first that applies):\n"
+         "  0  every writable queue accepted its message\n"
+         "  2  usage error\n"
+         "  3  no route: unknown topic, no writable master queue, or no name server reachable\n"
+         "  6  the route has fewer master brokers than --expect-brokers\n"
+         "  1  some queues failed\n"
+         "  4  every queue failed\n"
+         "  5  every queue failed by timeout\n";
+}
+
+int run_probe(const CliOptions& options, const ProbeOptions& probe) {
+  if (Status bad_topic = check_topic(options.topic)) return usage_error(bad_topic->message);
+  if (Status bad_group = check_group(options.group)) return usage_error(bad_group->message);
+  if (parse_name_server_list(options.name_servers).empty()) {
+    return usage_error("no name server address: use -n 'host:port;host:port' or NAMESRV_ADDR");
+  }
+  const ProbeReport report = probe_topic(options, probe);
+  const std::string text = options.json_output ? render_json(report) : render_text(report);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  print_failures(report);
+  return report.exit_code;
+}
+
+}  // namespace mqsend::cli
