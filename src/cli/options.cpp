@@ -65,7 +65,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_flag("-q,--quiet", options.quiet,
-               "No per-message output and no summary line (failures still go to stderr)");
+               "No per-message output lines (failures and the summary still go to stderr)");
   auto* message = app.add_option("-m,--message", options.messages,
                                  "Message body (repeatable: one message each)");
   auto* file = app.add_option("--file", options.file,

@@ -41,7 +41,7 @@ struct CliOptions : CommonOptions {
   std::size_t compress_over = 4096;
   std::size_t max_size = 4 * 1024 * 1024;
   std::size_t inflight = 1024;        // async window
-  bool quiet = false;                 // no per-message lines, no summary
+  bool quiet = false;                 // no per-message lines (the summary stays)
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message
   std::string input_file;             // -l: a file split into records like stdin

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
@@ -111,6 +112,14 @@ struct PendingRecord {
   std::string raw;
 };
 
+// Send units allowed in flight: one for sync; for batches the window counts messages, so
+// --inflight bounds memory the same way with and without --batch.
+std::size_t in_flight_units(const CliOptions& options) {
+  if (options.mode == SendMode::kSync) return 1;
+  if (options.batch > 1) return std::max<std::size_t>(1, options.inflight / options.batch);
+  return options.inflight;
+}
+
 // Hands records to the producer in the chosen mode, one by one or packed into batches, and
 // routes every outcome back to the reporter per record.
 class Dispatcher {
@@ -119,7 +128,7 @@ class Dispatcher {
       : options_(options),
         producer_(producer),
         reporter_(reporter),
-        window_(options.mode == SendMode::kSync ? 1 : options.inflight),
+        window_(in_flight_units(options)),
         batching_(options.batch > 1) {}
 
   // False when interrupted while waiting for room in the window.
@@ -430,10 +439,8 @@ int run_send(const CliOptions& options) {
   }
   if (failed_output != nullptr) std::fclose(failed_output);
   std::fflush(stdout);
-  if (!options.quiet) {
-    fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
-               interrupted ? " (interrupted)" : "");
-  }
+  fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
+             interrupted ? " (interrupted)" : "");
   // An interrupted run did not send all its input: the partial-failure code, whatever else.
   return interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
 }

@@ -329,6 +329,11 @@ std::vector<nlohmann::json> TestCluster::log() const {
   return control({{"cmd", "log"}}).at("log").get<std::vector<nlohmann::json>>();
 }
 
+std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
+  args.insert(args.begin(), {"-n", cluster.namesrv()});
+  return args;
+}
+
 std::string base64_decode(const std::string& text) {
   static const std::string alphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -94,4 +94,7 @@ class TestCluster {
 
 std::string base64_decode(const std::string& text);
 
+// `args` preceded by -n and the cluster's name server.
+std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args);
+
 }  // namespace mqsend::test

@@ -6,13 +6,9 @@
 using mqsend::test::json_lines;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 
 namespace {
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
 
 int requests_with_code(const TestCluster& cluster, int code) {
   int count = 0;

@@ -21,17 +21,13 @@ using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
 
 void control_ok(const TestCluster& cluster, const json& command) {
   const json reply = cluster.control(command);

@@ -14,15 +14,7 @@ using mqsend::test::base64_decode;
 using mqsend::test::json_lines;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
-
-namespace {
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
-
-}  // namespace
+using mqsend::test::with_namesrv;
 
 TEST_CASE("sync send of one message is stored with tags, keys, properties and delay", "[integration]") {
   TestCluster cluster({"--brokers", "2", "--topic", "OrderTopic:4"});

@@ -12,13 +12,9 @@
 using mqsend::test::json_lines;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 
 namespace {
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
 
 // Lines of stderr that report a failed message (the summary line aside).
 std::size_t failure_lines(const std::string& text) {

@@ -10,14 +10,10 @@
 using mqsend::test::json_lines;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 using nlohmann::json;
 
 namespace {
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
 
 void fault(const TestCluster& cluster, json command) {
   command["cmd"] = "fault";

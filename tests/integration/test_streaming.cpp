@@ -18,14 +18,10 @@ using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 using nlohmann::json;
 
 namespace {
-
-std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
-  args.insert(args.begin(), {"-n", cluster.namesrv()});
-  return args;
-}
 
 std::string temp_path(const std::string& name) {
   return "/tmp/mqsend-it-" + std::to_string(getpid()) + "-" + name;

@@ -88,8 +88,9 @@ struct SendState {
 
   Milliseconds remaining() const { return budget - elapsed_since(start); }
 
-  SendOutcome outcome(Result<SendResult> result) const {
-    return SendOutcome{std::move(result), brokers_tried,
+  // Called once, when the send is over: the broker list moves into the outcome.
+  SendOutcome outcome(Result<SendResult> result) {
+    return SendOutcome{std::move(result), std::move(brokers_tried),
                        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start),
                        oneway};
   }
