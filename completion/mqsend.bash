@@ -19,12 +19,13 @@ _mqsend() {
         --mode) COMPREPLY=($(compgen -W 'sync async oneway' -- "$cur")); return ;;
         --serialize) COMPREPLY=($(compgen -W 'json rocketmq' -- "$cur")); return ;;
         --input) COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
-        --file|-l|--input-file|--failed-output|--config)
+        --file|-l|--input-file|--failed-output|--config|--secret-key-file)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         -n|--namesrv|-t|--topic|--tags|-k|--keys|-g|--group|--namespace|-m|--message|-p|--property|\
         --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-over|--max-size|\
         --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
-        --batch|--batch-bytes|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers)
+        --batch|--batch-bytes|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
+        --access-key|--secret-key)
             return ;;  # a value of the user's own
     esac
 

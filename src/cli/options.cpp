@@ -146,6 +146,7 @@ void define_common_options(CLI::App& app, CommandLine& command_line) {
   app.add_flag("--vip-channel", options.vip_channel,
                "Send to the brokers' VIP port (broker port - 2), as sendMessageWithVIPChannel");
   app.add_flag("--json", options.json_output, "Print JSON: one object per message (probe: one report)");
+  define_credential_options(app, options.credentials);
   app.add_option("--config", command_line.config_file,
                  "Read settings from this file (default: $XDG_CONFIG_HOME/mqsend/config or "
                  "~/.config/mqsend/config, if it exists)")

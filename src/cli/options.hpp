@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/credentials.hpp"
+
 namespace mqsend::cli {
 
 enum class SendMode { kSync, kAsync, kOneway };
@@ -24,6 +26,7 @@ struct CommonOptions {
   bool vip_channel = false;
   std::string tags;
   bool json_output = false;
+  CredentialOptions credentials;      // ACL: --access-key, --secret-key, --secret-key-file
 };
 
 struct CliOptions : CommonOptions {
@@ -77,8 +80,8 @@ struct CommandLine {
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,
-// --tags, --json) and the configuration flags on `app`. Flags added here appear on both
-// commands; flags that only `send` has go in define_command_line.
+// --tags, --json, the ACL credentials) and the configuration flags on `app`. Flags added here
+// appear on both commands; flags that only `send` has go in define_command_line.
 void define_common_options(CLI::App& app, CommandLine& command_line);
 
 // Defines every flag of `send` on `app`, and the `probe` subcommand with its flags, all bound

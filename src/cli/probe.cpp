@@ -47,8 +47,9 @@ bool broker_unreachable(int code) {
   }
 }
 
-ProducerOptions producer_options(const CommonOptions& options) {
+ProducerOptions producer_options(const CommonOptions& options, const std::optional<AclCredentials>& acl) {
   ProducerOptions producer;
+  producer.acl = acl;
   producer.name_servers = parse_name_server_list(options.name_servers);
   producer.group = options.group;
   producer.send_timeout = Milliseconds(options.timeout_ms);
@@ -114,9 +115,10 @@ void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& r
 }
 
 // Runs the brokers in parallel; their queues in turn.
-std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, std::vector<BrokerRun>& runs, RunTally& tally) {
+std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, const std::optional<AclCredentials>& acl,
+                                       std::vector<BrokerRun>& runs, RunTally& tally) {
   {
-    Producer producer(producer_options(options));
+    Producer producer(producer_options(options, acl));
     std::vector<std::thread> threads;
     for (BrokerRun& run : runs) {
       if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
@@ -139,12 +141,13 @@ std::size_t master_brokers(const TopicRouteData& route) {
                                                 }));
 }
 
-ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe) {
+ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
+                        const std::optional<AclCredentials>& acl) {
   ProbeReport report;
   report.topic = options.topic;
   report.routed_topic = wrap_namespace(options.name_space, options.topic);
   Result<TopicRouteData> route = [&] {
-    RemotingClient remoting;
+    RemotingClient remoting(acl_request_hook(acl));
     NameServerClient name_servers(remoting, parse_name_server_list(options.name_servers));
     return name_servers.get_route(report.routed_topic, Milliseconds(options.timeout_ms));
   }();
@@ -157,7 +160,7 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe) {
   const TopicPublishInfo info(report.routed_topic, std::move(route.value()));
   std::vector<BrokerRun> runs = plan_runs(info);
   RunTally tally;
-  report.brokers = probe_brokers(options, runs, tally);
+  report.brokers = probe_brokers(options, acl, runs, tally);
   const std::size_t masters = master_brokers(*report.route);
   if (!info.ok()) {
     report.errors.push_back("the route has no writable master queue");
@@ -206,7 +209,9 @@ int run_probe(const CliOptions& options, const ProbeOptions& probe) {
   if (parse_name_server_list(options.name_servers).empty()) {
     return usage_error("no name server address: use -n 'host:port;host:port' or NAMESRV_ADDR");
   }
-  const ProbeReport report = probe_topic(options, probe);
+  auto acl = credentials_for_run(options.credentials);
+  if (!acl) return usage_error(acl.error().message);
+  const ProbeReport report = probe_topic(options, probe, *acl);
   const std::string text = options.json_output ? render_json(report) : render_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);

@@ -371,6 +371,9 @@ int run_send(const CliOptions& options) {
   if (settings.name_servers.empty()) {
     return usage_error("no name server address: use -n 'host:port;host:port' or NAMESRV_ADDR");
   }
+  auto acl = credentials_for_run(options.credentials);
+  if (!acl) return usage_error(acl.error().message);
+  settings.acl = std::move(acl.value());
   auto delimiter = parse_delimiter(options.delimiter);
   if (!delimiter) return usage_error("-D: " + delimiter.error().message);
   auto parser = record_parser(options);

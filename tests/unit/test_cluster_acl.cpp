@@ -3,6 +3,7 @@
 
 #include "client/remoting/acl_signer.hpp"
 #include "client/remoting/codes.hpp"
+#include "client/remoting/remoting_client.hpp"
 #include "test_cluster_support.hpp"
 #include "testcluster/acl_guard.hpp"
 
@@ -108,4 +109,17 @@ TEST_CASE("cluster ACL: name server and broker answer NO_PERMISSION unless signe
   // Denied sends never reach the store: only the signed one was kept.
   const auto messages = cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}});
   CHECK(messages.at("messages").size() == 1);
+}
+
+TEST_CASE("cluster ACL: a RemotingClient with the signing hook gets through", "[cluster][acl]") {
+  RunningCluster cluster(acl_cluster_options());
+  RemotingClient signing(acl_request_hook(kGood));
+  auto accepted = signing.invoke_sync(cluster.namesrv(), route_request(0), Milliseconds(3000));
+  REQUIRE(accepted.ok());
+  CHECK(accepted->code == response_code::kSuccess);
+
+  RemotingClient plain;
+  auto denied = plain.invoke_sync(cluster.namesrv(), route_request(0), Milliseconds(3000));
+  REQUIRE(denied.ok());
+  CHECK(denied->code == response_code::kNoPermission);
 }

@@ -60,8 +60,9 @@ bool verify_signature(const RemotingCommand& request, const std::string& secret_
          CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) == 0;
 }
 
-std::function<void(RemotingCommand&)> acl_request_hook(AclCredentials credentials) {
-  return [credentials = std::move(credentials)](RemotingCommand& request) {
+std::function<void(RemotingCommand&)> acl_request_hook(std::optional<AclCredentials> credentials) {
+  if (!credentials) return nullptr;
+  return [credentials = std::move(*credentials)](RemotingCommand& request) {
     sign_request(request, credentials);
   };
 }

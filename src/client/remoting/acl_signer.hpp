@@ -4,6 +4,7 @@
 // the values of every other extField in key order, then the body)). The same content rule
 // lets the test cluster verify what a client signed.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "client/remoting/remoting_command.hpp"
@@ -32,7 +33,8 @@ std::string request_signature(const RemotingCommand& request, const std::string&
 // True when the request carries the Signature that `secret_key` gives (constant-time compare).
 bool verify_signature(const RemotingCommand& request, const std::string& secret_key);
 
-// A RemotingClient request hook that signs every request with `credentials`.
-std::function<void(RemotingCommand&)> acl_request_hook(AclCredentials credentials);
+// A RemotingClient request hook that signs every request with `credentials`; an empty
+// function (no hook) without credentials.
+std::function<void(RemotingCommand&)> acl_request_hook(std::optional<AclCredentials> credentials);
 
 }  // namespace mqsend
