@@ -41,7 +41,7 @@ const json& broker_row(const json& report, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("probe: every queue of every master gets one message; exit 0", "[integration][probe]") {
+TEST_CASE("probe: every queue of every master gets one message: exit 0", "[integration][probe]") {
   TestCluster cluster({"--brokers", "2", "--slave", "--topic", "Probe:4"});
   auto run = run_mqsend(probe(cluster, {"-t", "Probe", "--json", "--expect-brokers", "2"}));
   INFO(run.out << run.err);

@@ -18,7 +18,7 @@ int requests_with_code(const TestCluster& cluster, int code) {
 
 }  // namespace
 
-TEST_CASE("option --namespace prefixes topic and group; results show the plain topic", "[integration]") {
+TEST_CASE("option --namespace prefixes topic and group: results show the plain topic", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "prod%Orders:2"});
   auto run = run_mqsend(with_namesrv(cluster, {"--namespace", "prod", "-t", "Orders", "--json", "-m", "x"}));
   INFO(run.err);
@@ -57,7 +57,7 @@ TEST_CASE("option --broker needs --queue-id", "[integration]") {
   CHECK(run.err.find("queue-id") != std::string::npos);
 }
 
-TEST_CASE("a stream registers with the brokers; a one-shot send does not", "[integration]") {
+TEST_CASE("a stream registers with the brokers: a one-shot send does not", "[integration]") {
   TestCluster cluster({"--brokers", "2", "--topic", "Reg:1"});
   auto one_shot = run_mqsend(with_namesrv(cluster, {"-t", "Reg", "-m", "x"}));
   REQUIRE(one_shot.exit_code == 0);

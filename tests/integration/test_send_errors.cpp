@@ -78,7 +78,7 @@ TEST_CASE("an unknown topic without a default route exits 3", "[integration]") {
   CHECK(run.err.find("Nowhere") != std::string::npos);
 }
 
-TEST_CASE("a bad record in a stream fails alone; the others are sent (exit 1)", "[integration]") {
+TEST_CASE("a bad record in a stream fails alone: the others are sent (exit 1)", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Mixed:2"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Mixed", "--max-size", "5", "--json"}),
                         "ok1\ntoo long\nok2\n");

@@ -201,7 +201,7 @@ TEST_CASE("batches: one SEND_BATCH_MESSAGE per N records, outcomes per record", 
   CHECK(stored_ids == msg_ids);
 }
 
-TEST_CASE("option --count and --repeat send copies of one body; --rate limits", "[integration][streaming]") {
+TEST_CASE("option --count and --repeat send copies of one body: --rate limits", "[integration][streaming]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Repeat:1"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Repeat", "-m", "copy", "--count", "25",
                                                "--mode", "async", "--rate", "100", "-q"}));

@@ -182,7 +182,7 @@ TEST_CASE("config: a topic from a lower layer satisfies the requirement", "[cli]
   CHECK(missing_required(from_environment.command_line).empty());
 }
 
-TEST_CASE("config: MQSEND_CONFIG and the default location pick the file; --config wins", "[cli]") {
+TEST_CASE("config: MQSEND_CONFIG and the default location pick the file: --config wins", "[cli]") {
   TemporaryFile named("group = named\n");
   TemporaryFile from_variable("group = variable\n");
   ParsedCommandLine by_variable({}, fake_environment({{"MQSEND_CONFIG", from_variable.path()}}));

@@ -172,7 +172,7 @@ TEST_CASE("endless input without delimiters keeps memory flat", "[input]") {
   CHECK(second->index == 1);
 }
 
-TEST_CASE("option -l reads a file split like stdin; a missing file is an error", "[input]") {
+TEST_CASE("option -l reads a file split like stdin: a missing file is an error", "[input]") {
   TempFile file("k1:v1\r\n\nk2:v2");
   auto source = open_delimited_file(file.path(), "\n");
   REQUIRE(source.ok());
@@ -229,7 +229,7 @@ TEST_CASE("option -m bodies are records as given", "[input]") {
   CHECK_FALSE(source.next());
 }
 
-TEST_CASE("option --count copies one body; --repeat goes on with an increasing index", "[input]") {
+TEST_CASE("option --count copies one body: --repeat goes on with an increasing index", "[input]") {
   RepeatSource counted("body", 3);
   CHECK(raws(drain(counted)) == std::vector<std::string>{"body", "body", "body"});
   RepeatSource none("body", 0);

@@ -57,7 +57,7 @@ TEST_CASE("isolation durations follow the latency tables at every boundary", "[p
   CHECK(strategy.not_available_duration(kIsolationLatencyMs) == 600000);
 }
 
-TEST_CASE("latency tables are configurable; uneven lists are cut to the shorter", "[producer]") {
+TEST_CASE("latency tables are configurable: uneven lists are cut to the shorter", "[producer]") {
   FaultStrategyOptions options = enabled();
   options.latency_max = {10, 20, 30};
   options.not_available_duration = {1, 2};

@@ -175,7 +175,7 @@ TEST_CASE("route: an unknown topic falls back to TBW102 with clamped queue numbe
                  Catch::Contains("OtherDefault"));
 }
 
-TEST_CASE("route: publish info is cached; refresh replaces it only on success", "[route]") {
+TEST_CASE("route: publish info is cached: refresh replaces it only on success", "[route]") {
   std::mutex mutex;
   bool failing = false;
   const TopicRouteData route = two_broker_route(6, 4, 4);

@@ -112,7 +112,7 @@ TEST_CASE("route: the round-robin index starts where asked, else at random", "[r
   CHECK(starts.size() > 1);
 }
 
-TEST_CASE("route: name server lists split on ';', ',' and whitespace", "[route]") {
+TEST_CASE("route: name server lists split on semicolons, commas and whitespace", "[route]") {
   using List = std::vector<std::string>;
   CHECK(parse_name_server_list("127.0.0.1:9876") == List{"127.0.0.1:9876"});
   CHECK(parse_name_server_list("a:1;b:2") == List{"a:1", "b:2"});
