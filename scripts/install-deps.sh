@@ -2,7 +2,7 @@
 # Installs the Debian packages mqsend builds and tests with (needs root or sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libcli11-dev libasio-dev libfmt-dev nlohmann-json3-dev
-          zlib1g-dev libssl-dev catch2 groff-base man-db)
+          zlib1g-dev libssl-dev libjemalloc-dev catch2 groff-base man-db)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
