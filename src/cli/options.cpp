@@ -5,6 +5,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe.hpp"
+#include "cli/tls_flags.hpp"
 
 namespace mqsend::cli {
 
@@ -147,6 +148,7 @@ void define_common_options(CLI::App& app, CommandLine& command_line) {
                "Send to the brokers' VIP port (broker port - 2), as sendMessageWithVIPChannel");
   app.add_flag("--json", options.json_output, "Print JSON: one object per message (probe: one report)");
   define_credential_options(app, options.credentials);
+  define_tls_options(app, options.tls);
   app.add_option("--config", command_line.config_file,
                  "Read settings from this file (default: $XDG_CONFIG_HOME/mqsend/config or "
                  "~/.config/mqsend/config, if it exists)")

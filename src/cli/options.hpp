@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/credentials.hpp"
+#include "client/remoting/tls_options.hpp"
 
 namespace mqsend::cli {
 
@@ -27,6 +28,7 @@ struct CommonOptions {
   std::string tags;
   bool json_output = false;
   CredentialOptions credentials;      // ACL: --access-key, --secret-key, --secret-key-file
+  TlsOptions tls;                     // --tls, --tls-ca, --tls-insecure, --tls-cert, --tls-key
 };
 
 struct CliOptions : CommonOptions {
@@ -80,7 +82,7 @@ struct CommandLine {
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,
-// --tags, --json, the ACL credentials) and the configuration flags on `app`. Flags added here
+// --tags, --json, the ACL credentials, TLS) and the configuration flags on `app`. Flags added here
 // appear on both commands; flags that only `send` has go in define_command_line.
 void define_common_options(CLI::App& app, CommandLine& command_line);
 

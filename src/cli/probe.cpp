@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe_report.hpp"
+#include "cli/tls_flags.hpp"
 #include "client/producer/name_space.hpp"
 #include "client/producer/producer.hpp"
 #include "client/producer/validators.hpp"
@@ -47,9 +48,11 @@ bool broker_unreachable(int code) {
   }
 }
 
-ProducerOptions producer_options(const CommonOptions& options, const std::optional<AclCredentials>& acl) {
+ProducerOptions producer_options(const CommonOptions& options, const std::optional<AclCredentials>& acl,
+                                 const TlsOptions& tls) {
   ProducerOptions producer;
   producer.acl = acl;
+  producer.tls = tls;
   producer.name_servers = parse_name_server_list(options.name_servers);
   producer.group = options.group;
   producer.send_timeout = Milliseconds(options.timeout_ms);
@@ -116,9 +119,9 @@ void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& r
 
 // Runs the brokers in parallel; their queues in turn.
 std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, const std::optional<AclCredentials>& acl,
-                                       std::vector<BrokerRun>& runs, RunTally& tally) {
+                                       const TlsOptions& tls, std::vector<BrokerRun>& runs, RunTally& tally) {
   {
-    Producer producer(producer_options(options, acl));
+    Producer producer(producer_options(options, acl, tls));
     std::vector<std::thread> threads;
     for (BrokerRun& run : runs) {
       if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
@@ -142,12 +145,12 @@ std::size_t master_brokers(const TopicRouteData& route) {
 }
 
 ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
-                        const std::optional<AclCredentials>& acl) {
+                        const std::optional<AclCredentials>& acl, const TlsOptions& tls) {
   ProbeReport report;
   report.topic = options.topic;
   report.routed_topic = wrap_namespace(options.name_space, options.topic);
   Result<TopicRouteData> route = [&] {
-    RemotingClient remoting(acl_request_hook(acl));
+    RemotingClient remoting(acl_request_hook(acl), tls);
     NameServerClient name_servers(remoting, parse_name_server_list(options.name_servers));
     return name_servers.get_route(report.routed_topic, Milliseconds(options.timeout_ms));
   }();
@@ -160,7 +163,7 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
   const TopicPublishInfo info(report.routed_topic, std::move(route.value()));
   std::vector<BrokerRun> runs = plan_runs(info);
   RunTally tally;
-  report.brokers = probe_brokers(options, acl, runs, tally);
+  report.brokers = probe_brokers(options, acl, tls, runs, tally);
   const std::size_t masters = master_brokers(*report.route);
   if (!info.ok()) {
     report.errors.push_back("the route has no writable master queue");
@@ -211,7 +214,9 @@ int run_probe(const CliOptions& options, const ProbeOptions& probe) {
   }
   auto acl = credentials_for_run(options.credentials);
   if (!acl) return usage_error(acl.error().message);
-  const ProbeReport report = probe_topic(options, probe, *acl);
+  auto tls = tls_for_run(options.tls);
+  if (!tls) return usage_error(tls.error().message);
+  const ProbeReport report = probe_topic(options, probe, *acl, *tls);
   const std::string text = options.json_output ? render_json(report) : render_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);

@@ -23,6 +23,7 @@
 #include "cli/input/record_sources.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/reporter.hpp"
+#include "cli/tls_flags.hpp"
 #include "client/producer/producer.hpp"
 #include "client/producer/validators.hpp"
 #include "client/route/name_server_client.hpp"
@@ -374,6 +375,9 @@ int run_send(const CliOptions& options) {
   auto acl = credentials_for_run(options.credentials);
   if (!acl) return usage_error(acl.error().message);
   settings.acl = std::move(acl.value());
+  auto tls = tls_for_run(options.tls);
+  if (!tls) return usage_error(tls.error().message);
+  settings.tls = std::move(tls.value());
   auto delimiter = parse_delimiter(options.delimiter);
   if (!delimiter) return usage_error("-D: " + delimiter.error().message);
   auto parser = record_parser(options);

@@ -47,11 +47,20 @@ Cluster::~Cluster() {
 
 Status Cluster::start() {
   if (options_.brokers < 1) return Error{error_code::kInvalidArgument, "--brokers must be at least 1"};
+  if (options_.tls) {
+    auto certificate = generate_self_signed_certificate();
+    if (!certificate) return certificate.error();
+    auto server = TlsServer::create(*options_.tls, std::move(certificate.value()),
+                                    options_.tls_need_client_auth);
+    if (!server) return server.error();
+    tls_ = std::move(server.value());
+  }
   name_server_endpoint_ = std::make_unique<RemotingEndpoint>(
       io_, std::string(kNameServerTarget), name_server_faults_, log_,
       acl_.guard([this](const RemotingCommand& request, std::string_view, std::int64_t) {
         return name_server_.handle(request);
-      }));
+      }),
+      tls_.get());
   if (Status error = name_server_endpoint_->listen(options_.namesrv_port)) return error;
 
   for (int i = 0; i < options_.brokers; ++i) {
@@ -79,7 +88,8 @@ std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name
       io_, node->name, node->faults, log_,
       acl_.guard([raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
         return raw->broker->handle(request, peer, now_ms);
-      }));
+      }),
+      tls_.get());
   return node;
 }
 
@@ -241,9 +251,15 @@ nlohmann::json Cluster::ready_info() const {
     if (broker->slave) info["slave"] = broker->slave->endpoint->address();
     brokers.push_back(std::move(info));
   }
-  return {{"namesrv", name_server_endpoint_ ? name_server_endpoint_->address() : ""},
-          {"control", control_channel_ ? control_channel_->address() : ""},
-          {"brokers", std::move(brokers)}};
+  nlohmann::json info = {{"namesrv", name_server_endpoint_ ? name_server_endpoint_->address() : ""},
+                         {"control", control_channel_ ? control_channel_->address() : ""},
+                         {"brokers", std::move(brokers)}};
+  if (tls_) info["tls"] = tls_mode_name(tls_->mode());
+  return info;
+}
+
+const TlsCertificate* Cluster::tls_certificate() const {
+  return tls_ ? &tls_->certificate() : nullptr;
 }
 
 nlohmann::json Cluster::node_status(const Node& node) const {

@@ -49,8 +49,10 @@ class Cluster {
   void stop();
   asio::io_context& io_context() { return io_; }
 
-  // {"namesrv":..,"control":..,"brokers":[{"name","addr","cluster"[,"slave"]}]}
+  // {"namesrv":..,"control":..,"brokers":[{"name","addr","cluster"[,"slave"]}][,"tls":MODE]}
   nlohmann::json ready_info() const;
+  // In TLS mode (after start): the certificate and key every endpoint serves; else null.
+  const TlsCertificate* tls_certificate() const;
 
   // --- Operations of the control channel; call on the I/O thread (or before run()). ---
   // One JSON command line → one JSON reply line (see control_commands.hpp).
@@ -80,6 +82,7 @@ class Cluster {
 
   ClusterOptions options_;
   AclGuard acl_;  // before the endpoints whose handlers it guards
+  std::unique_ptr<TlsServer> tls_;  // before io_: outlives every connection
   asio::io_context io_;
   RequestLog log_;
   MessageStore store_;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "testcluster/acl_guard.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/fault_state.hpp"
+#include "testcluster/tls_server.hpp"
 
 namespace mqsend {
 
@@ -40,6 +42,8 @@ struct ClusterOptions {
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
   std::size_t log_limit = 200000;
   std::vector<AclAccount> acl_accounts;       // non-empty: ACL mode (acl_guard.hpp)
+  std::optional<TlsMode> tls;                 // TLS on the name server and every broker
+  bool tls_need_client_auth = false;          // with tls: clients must show a certificate
 };
 
 }  // namespace mqsend

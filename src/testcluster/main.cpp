@@ -1,10 +1,14 @@
 // mqsend-testcluster: one name server and N brokers on 127.0.0.1 speaking the RocketMQ
 // remoting protocol, with fault injection through a JSON-lines control port (README.md).
 // Prints one JSON ready line once everything listens and serves until SIGINT/SIGTERM.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,28 @@ bool write_ready_file(const std::string& path, const std::string& line) {
   return std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
+// Owner-only permissions: one of these files holds a private key.
+bool write_private_file(const std::string& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  return ::close(fd) == 0 && written;
+}
+
+// --tls-cert-out / --tls-key-out, before the ready line announces the cluster.
+bool write_tls_files(const mqsend::Cluster& cluster, const std::string& cert_out,
+                     const std::string& key_out) {
+  const mqsend::TlsCertificate* certificate = cluster.tls_certificate();
+  for (const auto& [path, content] : {std::pair{cert_out, &certificate->certificate_pem},
+                                      std::pair{key_out, &certificate->private_key_pem}}) {
+    if (!path.empty() && !write_private_file(path, *content)) {
+      std::cerr << "mqsend-testcluster: cannot write " << path << '\n';
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,6 +59,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> fault_flags;
   std::vector<std::string> acl_flags;
   std::string ready_file;
+  bool tls = false;
+  mqsend::TlsMode tls_mode = mqsend::TlsMode::kPermissive;
+  std::string tls_cert_out;
+  std::string tls_key_out;
   bool quiet = false;
   bool no_store = false;
 
@@ -60,6 +90,25 @@ int main(int argc, char** argv) {
                  "ACCESS_KEY:SECRET_KEY (repeatable): ACL mode, every request must be signed by "
                  "one of these accounts, else NO_PERMISSION")
       ->take_all();
+  app.add_flag("--tls", tls,
+               "serve TLS on the name server and every broker, with a self-signed certificate "
+               "for 127.0.0.1 and localhost made at start (every --tls-* flag implies --tls)");
+  const std::map<std::string, mqsend::TlsMode> tls_modes{
+      {"permissive", mqsend::TlsMode::kPermissive}, {"enforcing", mqsend::TlsMode::kEnforcing}};
+  auto* tls_mode_flag =
+      app.add_option("--tls-mode", tls_mode,
+                     "permissive: TLS and plaintext clients (the first byte decides); "
+                     "enforcing: plaintext connections are closed")
+          ->transform(CLI::CheckedTransformer(tls_modes).description(""))
+          ->type_name("permissive|enforcing")
+          ->default_str("permissive");
+  auto* client_auth_flag = app.add_flag(
+      "--tls-need-client-auth", options.tls_need_client_auth,
+      "require a client certificate signed by the cluster's certificate (itself will do)");
+  auto* cert_out_flag = app.add_option("--tls-cert-out", tls_cert_out,
+                                       "write the certificate (PEM) here, for clients to trust");
+  auto* key_out_flag = app.add_option("--tls-key-out", tls_key_out,
+                                      "write the private key (PEM) here, for mutual TLS clients");
   app.add_option("--ready-file", ready_file, "also write the ready line to this file");
   app.add_flag("--quiet", quiet, "print nothing but the ready line");
   app.add_flag("--no-store", no_store, "keep no message bodies (benchmarks)");
@@ -68,6 +117,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (no_store) options.store_limit = 0;
+  for (const CLI::Option* tls_flag : {tls_mode_flag, client_auth_flag, cert_out_flag, key_out_flag}) {
+    tls = tls || tls_flag->count() > 0;
+  }
+  if (tls) options.tls = tls_mode;
   for (const std::string& flag : topic_flags) {
     auto topic = mqsend::parse_topic_spec(flag);
     if (!topic) {
@@ -102,6 +155,7 @@ int main(int argc, char** argv) {
   asio::signal_set signals(cluster.io_context(), SIGINT, SIGTERM);
   signals.async_wait([&cluster](std::error_code, int) { cluster.stop(); });
 
+  if (tls && !write_tls_files(cluster, tls_cert_out, tls_key_out)) return 1;
   const std::string ready_line = cluster.ready_info().dump();
   std::cout << ready_line << std::endl;
   if (!ready_file.empty() && !write_ready_file(ready_file, ready_line)) {

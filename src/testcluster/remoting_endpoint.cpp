@@ -5,6 +5,7 @@
 
 #include "client/remoting/binary_bytes.hpp"
 #include "client/remoting/frame_codec.hpp"
+#include "client/remoting/transport_stream.hpp"
 
 namespace mqsend {
 
@@ -43,22 +44,61 @@ std::string peer_address(const tcp::socket& socket) {
 class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(RemotingEndpoint& endpoint, tcp::socket socket)
-      : endpoint_(endpoint), socket_(std::move(socket)), peer_(peer_address(socket_)) {}
+      : endpoint_(endpoint), stream_(std::move(socket)), peer_(peer_address(stream_.socket())) {}
 
-  void start() { read_more(); }
+  void start() {
+    if (endpoint_.tls_) {
+      sniff();
+    } else {
+      read_more();
+    }
+  }
 
   void close() {
     if (closed_) return;
     closed_ = true;
     std::error_code ignored;
-    socket_.close(ignored);
+    stream_.socket().close(ignored);
     auto self = shared_from_this();  // erase may drop the last owner
     endpoint_.connections_.erase(self);
   }
 
  private:
+  // As the broker's TLS mode handler: peeks at the first byte, which tells a ClientHello from
+  // a plaintext frame, and leaves it for the TLS stream or the frame decoder to read.
+  void sniff() {
+    stream_.socket().async_receive(
+        asio::buffer(&first_byte_, 1), asio::socket_base::message_peek,
+        [self = shared_from_this()](std::error_code error, std::size_t) {
+          if (self->closed_) return;
+          const TlsServer& tls = *self->endpoint_.tls_;
+          if (error) {
+            self->close();
+          } else if (tls.wants_tls(self->first_byte_)) {
+            self->handshake();
+          } else if (tls.accepts_plaintext()) {
+            self->read_more();
+          } else {
+            self->close();  // enforcing: plaintext clients are dropped, as the broker does
+          }
+        });
+  }
+
+  void handshake() {
+    stream_.start_tls(endpoint_.tls_->context());
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = shared_from_this()](std::error_code error) {
+                              if (self->closed_) return;
+                              if (error) {
+                                self->close();
+                                return;
+                              }
+                              self->read_more();
+                            });
+  }
+
   void read_more() {
-    socket_.async_read_some(asio::buffer(read_buffer_),
+    stream_.async_read_some(asio::buffer(read_buffer_),
                             [self = shared_from_this()](std::error_code error, std::size_t size) {
                               self->on_read(error, size);
                             });
@@ -144,18 +184,18 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     if (write_in_flight_ || pending_.empty() || closed_) return;
     writing_.swap(pending_);
     write_in_flight_ = true;
-    asio::async_write(socket_, asio::buffer(writing_),
-                      [self = shared_from_this()](std::error_code error, std::size_t) {
-                        self->write_in_flight_ = false;
-                        self->writing_.clear();
-                        if (self->closed_) return;
-                        if (error) {
-                          self->close();
-                          return;
-                        }
-                        self->flush();
-                        self->maybe_finish_close();
-                      });
+    stream_.async_write(asio::buffer(writing_),
+                        [self = shared_from_this()](std::error_code error, std::size_t) {
+                          self->write_in_flight_ = false;
+                          self->writing_.clear();
+                          if (self->closed_) return;
+                          if (error) {
+                            self->close();
+                            return;
+                          }
+                          self->flush();
+                          self->maybe_finish_close();
+                        });
   }
 
   // Closes a connection marked by close-after once every answer it owes is written.
@@ -166,8 +206,9 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   }
 
   RemotingEndpoint& endpoint_;
-  tcp::socket socket_;
+  TransportStream stream_;
   std::string peer_;
+  unsigned char first_byte_ = 0;  // peeked, not consumed
   std::array<char, 64 * 1024> read_buffer_{};
   FrameDecoder decoder_;
   std::string pending_;        // frames ready, waiting for the current write to finish
@@ -182,12 +223,13 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
 };
 
 RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults,
-                                   RequestLog& log, Handler handler)
+                                   RequestLog& log, Handler handler, TlsServer* tls)
     : io_(io),
       target_(std::move(target)),
       faults_(faults),
       log_(log),
       handler_(std::move(handler)),
+      tls_(tls),
       acceptor_(io),
       accept_retry_(io) {}
 

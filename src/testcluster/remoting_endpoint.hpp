@@ -4,6 +4,8 @@
 // writes the responses, coalescing everything ready into one write per connection.
 // Network-level faults are applied here: down (no listener, no connections), black hole,
 // close after N requests, response delay, malformed / oversized response frames.
+// With a TlsServer, each connection's first byte decides between TLS and plaintext
+// (tls_server.hpp).
 // Everything runs on the one I/O thread of the io_context.
 #include <cstdint>
 #include <functional>
@@ -19,6 +21,7 @@
 #include "client/remoting/remoting_command.hpp"
 #include "testcluster/fault_state.hpp"
 #include "testcluster/request_log.hpp"
+#include "testcluster/tls_server.hpp"
 
 namespace mqsend {
 
@@ -29,8 +32,9 @@ class RemotingEndpoint {
   using Handler = std::function<std::optional<RemotingCommand>(
       const RemotingCommand& request, std::string_view peer, std::int64_t now_ms)>;
 
+  // `tls`: null for plaintext only; else shared by the endpoints and outliving them.
   RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults, RequestLog& log,
-                   Handler handler);
+                   Handler handler, TlsServer* tls = nullptr);
   ~RemotingEndpoint();
   RemotingEndpoint(const RemotingEndpoint&) = delete;
   RemotingEndpoint& operator=(const RemotingEndpoint&) = delete;
@@ -62,6 +66,7 @@ class RemotingEndpoint {
   FaultState& faults_;
   RequestLog& log_;
   Handler handler_;
+  TlsServer* const tls_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;
   std::uint16_t port_ = 0;

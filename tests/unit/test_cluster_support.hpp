@@ -152,6 +152,7 @@ class RunningCluster {
   }
 
   const nlohmann::json& ready() const { return ready_; }
+  const Cluster& cluster() const { return cluster_; }
   std::string namesrv() const { return ready_.at("namesrv").get<std::string>(); }
   std::string broker(std::size_t index) const {
     return ready_.at("brokers").at(index).at("addr").get<std::string>();

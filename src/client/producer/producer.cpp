@@ -110,7 +110,7 @@ struct SendState {
 struct Producer::Impl {
   explicit Impl(const ProducerOptions& options)
       : options(options),
-        remoting(std::make_unique<RemotingClient>(acl_request_hook(options.acl))),
+        remoting(std::make_unique<RemotingClient>(acl_request_hook(options.acl), options.tls)),
         name_servers(*remoting, options.name_servers),
         routes(name_servers, route_table_options(options)),
         strategy(options.fault),

@@ -22,6 +22,7 @@
 #include "client/producer/send_result.hpp"
 #include "client/remoting/acl_signer.hpp"
 #include "client/remoting/remoting_client.hpp"
+#include "client/remoting/tls_options.hpp"
 
 namespace mqsend {
 
@@ -52,6 +53,7 @@ struct ProducerOptions {
   Milliseconds heartbeat_interval{30000};
   std::optional<QueueTarget> queue_target;
   std::optional<AclCredentials> acl;  // sign every request (name server and brokers)
+  TlsOptions tls;                     // TLS to name servers and brokers
 };
 
 // The outcome of one message: a SendResult or an error, plus what it cost.

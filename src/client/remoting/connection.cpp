@@ -56,13 +56,15 @@ void Connection::OutgoingBatch::clear() {
 }
 
 Connection::Connection(asio::io_context& io, std::string address,
-                       std::atomic<std::size_t>& in_flight, ClosedCallback on_closed)
+                       std::atomic<std::size_t>& in_flight, ClosedCallback on_closed,
+                       asio::ssl::context* tls)
     : io_(io),
       address_(std::move(address)),
       in_flight_(in_flight),
       on_closed_(std::move(on_closed)),
+      tls_(tls),
       resolver_(io),
-      socket_(io) {}
+      stream_(io) {}
 
 bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequest& request) {
   bool start_write = false;
@@ -103,6 +105,14 @@ void Connection::resolve() {
           fmt::format("connect to {} failed: invalid address, expected host:port", address_));
     return;
   }
+  if (tls_) {
+    stream_.start_tls(*tls_);
+    if (Status error = stream_.expect_peer_name(host)) {
+      close(error_code::kConnectBrokerException,
+            fmt::format("connect to {} failed: TLS setup: {}", address_, error->message));
+      return;
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kClosed) return;
@@ -126,7 +136,7 @@ void Connection::resolve() {
 
 void Connection::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
   asio::async_connect(
-      socket_, endpoints,
+      stream_.socket(), endpoints,
       [self = shared_from_this()](const asio::error_code& error, const asio::ip::tcp::endpoint&) {
         if (self->closed()) return;
         if (error) {
@@ -140,7 +150,31 @@ void Connection::connect(const asio::ip::tcp::resolver::results_type& endpoints)
 
 void Connection::on_connected() {
   asio::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (stream_.tls()) {
+    handshake();
+  } else {
+    on_ready();
+  }
+}
+
+// A failed handshake (certificate rejected, plaintext peer) is a failed connect: it fails
+// every request waiting for this connection at once.
+void Connection::handshake() {
+  stream_.async_handshake(
+      asio::ssl::stream_base::client, [self = shared_from_this()](const asio::error_code& error) {
+        if (self->closed()) return;
+        if (error) {
+          self->close(error_code::kConnectBrokerException,
+                      fmt::format("connect to {} failed: TLS handshake: {}", self->address_,
+                                  self->stream_.handshake_failure(error)));
+          return;
+        }
+        self->on_ready();
+      });
+}
+
+void Connection::on_ready() {
   bool start_write = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -153,7 +187,7 @@ void Connection::on_connected() {
 }
 
 void Connection::read() {
-  socket_.async_read_some(
+  stream_.async_read_some(
       asio::buffer(read_buffer_),
       [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
         if (self->closed()) return;
@@ -240,8 +274,8 @@ void Connection::take_queued_locked() {
 }
 
 void Connection::write_batch() {
-  asio::async_write(
-      socket_, asio::buffer(writing_.bytes),
+  stream_.async_write(
+      asio::buffer(writing_.bytes),
       [self = shared_from_this()](const asio::error_code& error, std::size_t bytes_written) {
         self->on_written(error, bytes_written);
       });
@@ -332,7 +366,7 @@ Connection::Failures Connection::close_locked(const Error& lost, const Error& un
 void Connection::tear_down() {
   resolver_.cancel();
   asio::error_code ignored;
-  socket_.close(ignored);
+  stream_.socket().close(ignored);
   on_closed_(*this);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// One TCP connection of the RemotingClient: resolve + connect, a coalescing write queue,
-// a read loop feeding a FrameDecoder, and the table of requests in flight keyed by opaque.
+// One TCP connection of the RemotingClient: resolve + connect (+ TLS handshake), a coalescing
+// write queue, a read loop feeding a FrameDecoder, and the table of requests in flight keyed
+// by opaque.
 //
 // Threading: submit() may be called from any thread; every other member runs on the I/O
 // thread. The mutex guards only the request table, the queued bytes, the write sequence
@@ -23,6 +24,7 @@
 #include "client/remoting/frame_codec.hpp"
 #include "client/remoting/remoting_client.hpp"
 #include "client/remoting/remoting_command.hpp"
+#include "client/remoting/transport_stream.hpp"
 
 namespace mqsend {
 
@@ -49,8 +51,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called on the I/O thread once the connection is closed, so its owner can forget it.
   using ClosedCallback = std::function<void(const Connection&)>;
 
+  // With `tls` (shared by the client's connections, outliving them) the connection speaks TLS:
+  // the handshake follows the connect and counts as part of it.
   Connection(asio::io_context& io, std::string address, std::atomic<std::size_t>& in_flight,
-             ClosedCallback on_closed);
+             ClosedCallback on_closed, asio::ssl::context* tls = nullptr);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -60,7 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `request` untouched, when the connection is already closed (the caller takes a new one).
   bool submit(std::int32_t opaque, std::string_view frame, PendingRequest& request);
 
-  // Any thread, once, after the first submit: resolves and connects on the I/O thread.
+  // Any thread, once, after the first submit: resolves, connects (and shakes hands) on the
+  // I/O thread.
   void start();
 
   // I/O thread: fails the requests whose deadline has passed and drops their queued frames;
@@ -76,7 +81,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close(int code, const std::string& reason);
 
  private:
-  enum class State { kIdle, kConnecting, kConnected, kClosed };
+  enum class State { kIdle, kConnecting, kConnected, kClosed };  // kConnecting: TLS handshake too
 
   // Bytes to write plus which frames they carry (to fail or confirm them after the write).
   struct OutgoingBatch {
@@ -107,6 +112,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void resolve();
   void connect(const asio::ip::tcp::resolver::results_type& endpoints);
   void on_connected();
+  void handshake();
+  // Connected (and TLS established): writes what is queued, starts reading.
+  void on_ready();
   void read();
   void on_read(std::size_t bytes);
   void answer_server_request(const RemotingCommand& request);
@@ -140,8 +148,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<std::size_t>& in_flight_;
   const ClosedCallback on_closed_;
 
+  asio::ssl::context* const tls_;
   asio::ip::tcp::resolver resolver_;
-  asio::ip::tcp::socket socket_;
+  TransportStream stream_;
 
   mutable std::mutex mutex_;
   State state_ = State::kIdle;  // written only on the I/O thread (and under mutex_)

@@ -13,6 +13,7 @@
 
 #include "client/remoting/connection.hpp"
 #include "client/remoting/frame_codec.hpp"
+#include "client/remoting/tls_context.hpp"
 
 namespace mqsend {
 
@@ -32,8 +33,9 @@ PendingRequest pending_request(PendingRequest::Handler handler, Milliseconds tim
 
 class RemotingClient::Impl {
  public:
-  explicit Impl(RequestHook request_hook)
+  Impl(RequestHook request_hook, const TlsOptions& tls)
       : request_hook_(std::move(request_hook)),
+        tls_context_(tls_context_for(tls)),
         work_(asio::make_work_guard(io_)),
         sweep_timer_(io_),
         io_thread_([this] { io_.run(); }) {}
@@ -56,6 +58,10 @@ class RemotingClient::Impl {
   Impl& operator=(const Impl&) = delete;
 
   void submit(const std::string& address, RemotingCommand& request, PendingRequest pending) {
+    if (!tls_context_) {
+      fail_on_io_thread(std::move(pending), tls_context_.error());
+      return;
+    }
     request.opaque = next_opaque.fetch_add(1);
     if (request_hook_) request_hook_(request);
     // Encoded outside any lock, into a per-thread buffer that keeps its capacity.
@@ -88,8 +94,9 @@ class RemotingClient::Impl {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     auto& slot = connections_[address];
     if (!slot) {
-      slot = std::make_shared<Connection>(io_, address, in_flight_,
-                                          [this](const Connection& closed) { forget(closed); });
+      slot = std::make_shared<Connection>(
+          io_, address, in_flight_, [this](const Connection& closed) { forget(closed); },
+          tls_context_->get());
       created = true;
     }
     return slot;
@@ -140,7 +147,16 @@ class RemotingClient::Impl {
     schedule_sweep();
   }
 
+  // Null without TLS; an error when the TLS settings did not load: every request fails with it.
+  static Result<std::shared_ptr<asio::ssl::context>> tls_context_for(const TlsOptions& tls) {
+    if (!tls.enabled) return std::shared_ptr<asio::ssl::context>();
+    auto context = make_client_tls_context(tls);
+    if (!context) return Error{error_code::kConnectBrokerException, context.error().message};
+    return context;
+  }
+
   const RequestHook request_hook_;
+  const Result<std::shared_ptr<asio::ssl::context>> tls_context_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer sweep_timer_;
@@ -152,10 +168,13 @@ class RemotingClient::Impl {
   std::thread io_thread_;  // last member: starts once everything it uses exists
 };
 
-RemotingClient::RemotingClient() : impl_(std::make_unique<Impl>(nullptr)) {}
+RemotingClient::RemotingClient() : impl_(std::make_unique<Impl>(nullptr, TlsOptions{})) {}
 
 RemotingClient::RemotingClient(RequestHook request_hook)
-    : impl_(std::make_unique<Impl>(std::move(request_hook))) {}
+    : impl_(std::make_unique<Impl>(std::move(request_hook), TlsOptions{})) {}
+
+RemotingClient::RemotingClient(RequestHook request_hook, const TlsOptions& tls)
+    : impl_(std::make_unique<Impl>(std::move(request_hook), tls)) {}
 
 RemotingClient::~RemotingClient() = default;
 

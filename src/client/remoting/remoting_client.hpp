@@ -1,10 +1,12 @@
 #pragma once
 // TCP transport on standalone Asio: one connection per "host:port", reused across requests,
-// many requests in flight per connection matched by opaque, a deadline on every request.
+// many requests in flight per connection matched by opaque, a deadline on every request;
+// optionally TLS on every connection (TlsOptions).
 //
 // The client owns its io_context and one I/O thread. Every public method is thread-safe.
 // Handlers run on the I/O thread, exactly once each, and must not block.
-// Error codes: error_code::kConnectBrokerException (connect failed / refused / connect timeout),
+// Error codes: error_code::kConnectBrokerException (connect failed / refused / connect timeout,
+// TLS handshake failed, TLS settings that do not load),
 // kSendRequestFailed (write failed), kAccessBrokerTimeout (no response before the deadline),
 // kConnectionClosed (connection dropped with the request in flight: failed at once, not at
 // the deadline), kProtocolError (peer sent a malformed or oversized frame; connection dropped),
@@ -17,6 +19,7 @@
 
 #include "client/common/error.hpp"
 #include "client/remoting/remoting_command.hpp"
+#include "client/remoting/tls_options.hpp"
 
 namespace mqsend {
 
@@ -34,6 +37,7 @@ class RemotingClient {
 
   RemotingClient();
   explicit RemotingClient(RequestHook request_hook);
+  RemotingClient(RequestHook request_hook, const TlsOptions& tls);
   // Fails pending requests with kShutdown, joins the I/O thread. Not from inside a handler.
   ~RemotingClient();
   RemotingClient(const RemotingClient&) = delete;
