@@ -9,14 +9,17 @@ void define_tls_options(CLI::App& app, TlsOptions& options) {
                "Speak TLS to name servers and brokers (the Java client's useTLS); "
                "any --tls-* flag implies it");
   app.add_option("--tls-ca", options.ca_file,
-                 "Trust the CA certificates in this PEM file, besides the system store");
+                 "Trust the CA certificates in this PEM file, besides the system store")
+      ->type_name("FILE");
   app.add_flag("--tls-insecure", options.insecure,
                "Do not verify the server certificate or its name, as the Java client in its "
                "default TLS test mode; only where the network itself is trusted");
   app.add_option("--tls-cert", options.cert_file,
-                 "Mutual TLS: this client's certificate chain (PEM), with --tls-key");
+                 "Mutual TLS: this client's certificate chain (PEM), with --tls-key")
+      ->type_name("FILE");
   app.add_option("--tls-key", options.key_file,
-                 "Mutual TLS: the private key (PEM, unencrypted) of --tls-cert");
+                 "Mutual TLS: the private key (PEM, unencrypted) of --tls-cert")
+      ->type_name("FILE");
 }
 
 Result<TlsOptions> tls_for_run(const TlsOptions& options) {

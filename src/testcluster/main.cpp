@@ -106,9 +106,11 @@ int main(int argc, char** argv) {
       "--tls-need-client-auth", options.tls_need_client_auth,
       "require a client certificate signed by the cluster's certificate (itself will do)");
   auto* cert_out_flag = app.add_option("--tls-cert-out", tls_cert_out,
-                                       "write the certificate (PEM) here, for clients to trust");
+                                       "write the certificate (PEM) here, for clients to trust")
+                            ->type_name("PATH");
   auto* key_out_flag = app.add_option("--tls-key-out", tls_key_out,
-                                      "write the private key (PEM) here, for mutual TLS clients");
+                                      "write the private key (PEM) here, for mutual TLS clients")
+                           ->type_name("PATH");
   app.add_option("--ready-file", ready_file, "also write the ready line to this file");
   app.add_flag("--quiet", quiet, "print nothing but the ready line");
   app.add_flag("--no-store", no_store, "keep no message bodies (benchmarks)");
