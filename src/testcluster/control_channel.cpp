@@ -1,5 +1,7 @@
 #include "testcluster/control_channel.hpp"
 
+#include "testcluster/loopback_listener.hpp"
+
 namespace mqsend {
 
 namespace {
@@ -67,20 +69,9 @@ ControlChannel::ControlChannel(asio::io_context& io, Handler handler)
 ControlChannel::~ControlChannel() { shutdown(); }
 
 Status ControlChannel::listen(std::uint16_t port) {
-  std::error_code error;
-  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
-  acceptor_.open(endpoint.protocol(), error);
-  if (!error) acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) acceptor_.bind(endpoint, error);
-  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    std::error_code ignored;
-    acceptor_.close(ignored);
-    return Error{error_code::kInvalidArgument, "cannot listen on 127.0.0.1:" +
-                                                   std::to_string(port) +
-                                                   " for the control channel: " + error.message()};
-  }
-  port_ = acceptor_.local_endpoint(error).port();
+  auto bound = listen_on_loopback(acceptor_, port, "the control channel");
+  if (!bound) return bound.error();
+  port_ = *bound;
   accept_next();
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include "client/remoting/binary_bytes.hpp"
 #include "client/remoting/frame_codec.hpp"
 #include "client/remoting/transport_stream.hpp"
+#include "testcluster/loopback_listener.hpp"
 
 namespace mqsend {
 
@@ -241,20 +242,9 @@ Status RemotingEndpoint::listen(std::uint16_t port) {
 }
 
 Status RemotingEndpoint::open_acceptor() {
-  std::error_code error;
-  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port_);
-  acceptor_.open(endpoint.protocol(), error);
-  if (!error) acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) acceptor_.bind(endpoint, error);
-  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    std::error_code ignored;
-    acceptor_.close(ignored);
-    return Error{error_code::kInvalidArgument, "cannot listen on 127.0.0.1:" +
-                                                   std::to_string(port_) + " for " + target_ +
-                                                   ": " + error.message()};
-  }
-  port_ = acceptor_.local_endpoint(error).port();
+  auto bound = listen_on_loopback(acceptor_, port_, target_);
+  if (!bound) return bound.error();
+  port_ = *bound;
   accept_next();
   return std::nullopt;
 }

@@ -334,6 +334,37 @@ TEST_CASE("request and response travel over a real socket on one reused connecti
   CHECK(client.pending_requests() == 0);
 }
 
+TEST_CASE("a lone request bigger than the socket buffer is finished by the I/O thread, in order",
+          "[transport]") {
+  FrameLog requests;
+  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& request) {
+    requests.add(request);
+    session.send(echo_of(request));
+  });
+  RemotingClient client;
+  REQUIRE(client.invoke_sync(server.address(), request_with_body("connect"), 2000ms).ok());
+
+  // Nothing in flight: the caller writes the 12 MiB frame itself, the kernel takes part of it,
+  // and the rest goes out from the I/O thread ahead of the small requests queued behind.
+  const std::string big(12 * 1024 * 1024, 'x');
+  Outcomes<std::pair<int, std::string>> bodies;
+  for (int i = 0; i < 4; ++i) {
+    client.invoke_async(server.address(), request_with_body(i == 0 ? big : std::to_string(i)),
+                        5000ms, [&bodies, i](Result<RemotingCommand> response) {
+                          bodies.add({i, response ? response->body : response.error().message});
+                        });
+  }
+  REQUIRE(bodies.wait_for(4, 5000ms));
+  for (const auto& [index, body] : bodies.values()) {
+    if (index == 0) CHECK(body.size() == big.size());
+    else CHECK(body == std::to_string(index));
+  }
+  REQUIRE(requests.size() == 5);
+  CHECK(requests.frames()[1].body.size() == big.size());
+  for (int i = 1; i < 4; ++i) CHECK(requests.frames()[static_cast<std::size_t>(i) + 1].body == std::to_string(i));
+  CHECK(server.accepted() == 1);
+}
+
 TEST_CASE("host names are resolved", "[transport]") {
   ScriptedServer server([](ScriptedServer::Session& session, const RemotingCommand& request) {
     session.send(echo_of(request));

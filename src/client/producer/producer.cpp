@@ -172,7 +172,9 @@ struct Producer::Impl {
   void send_oneway(std::shared_ptr<SendState> state);
   Result<TopicPublishInfoPtr> find_route(const std::string& topic, Milliseconds timeout);
   std::optional<std::string> broker_address(const SendState& state, const std::string& broker);
-  RemotingCommand request_for(const PreparedMessage& message, const MessageQueue& queue) const;
+  // The last attempt takes the payload instead of copying it: nothing needs it afterwards.
+  RemotingCommand request_for(PreparedMessage& message, const MessageQueue& queue,
+                              bool last_attempt) const;
   Result<SendResult> send_sync(SendState& state);
   void attempt_async(std::shared_ptr<SendState> state, const std::string& last_broker);
   void finish(const std::shared_ptr<SendState>& state, Result<SendResult> result);
@@ -274,13 +276,13 @@ std::optional<std::string> Producer::Impl::broker_address(const SendState& state
 }
 
 // The born timestamp is taken per attempt, as sendKernelImpl does.
-RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
-                                            const MessageQueue& queue) const {
+RemotingCommand Producer::Impl::request_for(PreparedMessage& message, const MessageQueue& queue,
+                                            bool last_attempt) const {
+  SendRequestPayload payload = last_attempt ? std::move(message.payload) : message.payload;
   if (message.batch) {
-    return build_batch_request(message.payload.body, message.payload.properties, queue,
+    return build_batch_request(std::move(payload.body), std::move(payload.properties), queue,
                                wall_clock_ms(), request_options);
   }
-  SendRequestPayload payload = message.payload;
   payload.born_timestamp_ms = wall_clock_ms();
   return build_send_request(std::move(payload), queue, request_options);
 }
@@ -306,7 +308,7 @@ Result<SendResult> Producer::Impl::send_sync(SendState& state) {
                                "The broker[" + queue->broker_name + "] not exist"};
       continue;
     }
-    auto request = request_for(state.message, *queue);
+    auto request = request_for(state.message, *queue, state.attempts_left == 0);
     auto response = remoting->invoke_sync(*address, std::move(request), budget);
     const std::int64_t latency = elapsed_since(attempt_start).count();
     if (!response) {
@@ -369,7 +371,7 @@ void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
     }
     return;
   }
-  auto request = request_for(state->message, *queue);
+  auto request = request_for(state->message, *queue, state->attempts_left == 0);
   const auto attempt_start = SteadyClock::now();
   remoting->invoke_async(
       *address, std::move(request), budget,
@@ -435,7 +437,7 @@ void Producer::Impl::send_oneway(std::shared_ptr<SendState> state) {
     return finish(state, Error{error_code::kBrokerNotExistException,
                                "The broker[" + queue->broker_name + "] not exist"});
   }
-  auto request = request_for(state->message, *queue);
+  auto request = request_for(state->message, *queue, true);
   remoting->invoke_oneway(
       *address, std::move(request), state->remaining(),
       [this, state, queue = *queue](Status failed) {

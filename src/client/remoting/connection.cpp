@@ -6,6 +6,8 @@
 #include <cctype>
 #include <utility>
 
+#include <sys/socket.h>
+
 #include "client/remoting/codes.hpp"
 
 namespace mqsend {
@@ -74,11 +76,22 @@ bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequ
     request.sequence = next_sequence_++;
     deadlines_.push_back({request.deadline, opaque});
     std::push_heap(deadlines_.begin(), deadlines_.end());
-    queued_.bytes.append(frame);
-    queued_.requests.push_back({opaque, request.oneway() ? FrameKind::kOneway : FrameKind::kRequest,
-                                queued_.bytes.size()});
+    const bool oneway = request.oneway();
+    const bool idle = state_ == State::kConnected && !write_in_progress_ && pending_.empty();
     pending_.emplace(opaque, std::move(request));
     ++in_flight_;
+    // A lone request (a sync send) is written by the caller: waking the I/O thread for it
+    // would add a thread hop to every round trip. Under the mutex, so that no close can
+    // release the socket meanwhile. Oneway outcomes and TLS records stay on the I/O thread.
+    if (idle && !oneway && !stream_.tls()) {
+      write_in_progress_ = true;
+      taken_sequence_ = next_sequence_;
+      write_directly_locked(opaque, frame);
+      return true;
+    }
+    queued_.bytes.append(frame);
+    queued_.requests.push_back({opaque, oneway ? FrameKind::kOneway : FrameKind::kRequest,
+                                queued_.bytes.size()});
     if (state_ == State::kConnected && !write_in_progress_) {
       write_in_progress_ = true;
       start_write = true;
@@ -86,6 +99,21 @@ bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequ
   }
   if (start_write) asio::post(io_, [self = shared_from_this()] { self->write_queued(); });
   return true;
+}
+
+void Connection::write_directly_locked(std::int32_t opaque, std::string_view frame) {
+  const ssize_t sent = ::send(stream_.socket().native_handle(), frame.data(), frame.size(),
+                              MSG_DONTWAIT | MSG_NOSIGNAL);
+  const std::size_t written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+  if (written == frame.size()) {
+    write_in_progress_ = false;
+    return;
+  }
+  // The rest (all of it after an error) goes through the I/O thread's write, which waits
+  // for room in the socket and handles a failure as for any other write.
+  writing_.bytes.assign(frame.substr(written));
+  writing_.requests.push_back({opaque, FrameKind::kRequest, writing_.bytes.size()});
+  asio::post(io_, [self = shared_from_this()] { self->write_batch(); });
 }
 
 void Connection::start() {

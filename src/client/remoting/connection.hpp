@@ -3,8 +3,8 @@
 // write queue, a read loop feeding a FrameDecoder, and the table of requests in flight keyed
 // by opaque.
 //
-// Threading: submit() may be called from any thread; every other member runs on the I/O
-// thread. The mutex guards only the request table, the queued bytes, the write sequence
+// Threading: submit() may be called from any thread (and writes a lone request itself on
+// an idle plain-TCP connection); every other member runs on the I/O thread. The mutex guards only the request table, the queued bytes, the write sequence
 // numbers and the state; handlers are always called after it is released.
 #include <array>
 #include <asio.hpp>
@@ -118,6 +118,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read();
   void on_read(std::size_t bytes);
   void answer_server_request(const RemotingCommand& request);
+  // Writes `frame` from the calling thread without blocking; what the socket does not take
+  // goes to the I/O thread's write. Requires mutex_ and write_in_progress_ set by the caller.
+  void write_directly_locked(std::int32_t opaque, std::string_view frame);
   // Starts writing what is queued; requires write_in_progress_ set by the caller.
   void write_queued();
   // Moves what is queued to writing_. Requires mutex_.
@@ -162,7 +165,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t taken_sequence_ = 0;  // requests below it were handed to a write
   Error unsent_error_;                // once closed: for frames the last write did not finish
 
-  // I/O thread only.
+  // I/O thread only, but for submit() handing it the rest of a direct write while no write
+  // is in progress (under mutex_).
   OutgoingBatch writing_;
   FrameDecoder decoder_;
   std::array<char, 64 * 1024> read_buffer_{};
