@@ -9,7 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe_report.hpp"
-#include "cli/tls_flags.hpp"
+#include "cli/producer_settings.hpp"
 #include "client/producer/name_space.hpp"
 #include "client/producer/producer.hpp"
 #include "client/producer/validators.hpp"
@@ -46,21 +46,6 @@ bool broker_unreachable(int code) {
     default:
       return false;
   }
-}
-
-ProducerOptions producer_options(const CommonOptions& options, const std::optional<AclCredentials>& acl,
-                                 const TlsOptions& tls) {
-  ProducerOptions producer;
-  producer.acl = acl;
-  producer.tls = tls;
-  producer.name_servers = parse_name_server_list(options.name_servers);
-  producer.group = options.group;
-  producer.send_timeout = Milliseconds(options.timeout_ms);
-  producer.serialize = options.serialize == "rocketmq" ? SerializeType::kRocketMQ : SerializeType::kJson;
-  producer.name_space = options.name_space;
-  producer.vip_channel = options.vip_channel;
-  producer.register_with_brokers = false;
-  return producer;
 }
 
 bool has_writable_queue_data(const TopicRouteData& route, const std::string& broker) {
@@ -118,10 +103,10 @@ void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& r
 }
 
 // Runs the brokers in parallel; their queues in turn.
-std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, const std::optional<AclCredentials>& acl,
-                                       const TlsOptions& tls, std::vector<BrokerRun>& runs, RunTally& tally) {
+std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, const ProducerOptions& settings,
+                                       std::vector<BrokerRun>& runs, RunTally& tally) {
   {
-    Producer producer(producer_options(options, acl, tls));
+    Producer producer(settings);
     std::vector<std::thread> threads;
     for (BrokerRun& run : runs) {
       if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
@@ -145,13 +130,13 @@ std::size_t master_brokers(const TopicRouteData& route) {
 }
 
 ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
-                        const std::optional<AclCredentials>& acl, const TlsOptions& tls) {
+                        const ProducerOptions& settings) {
   ProbeReport report;
   report.topic = options.topic;
   report.routed_topic = wrap_namespace(options.name_space, options.topic);
   Result<TopicRouteData> route = [&] {
-    RemotingClient remoting(acl_request_hook(acl), tls);
-    NameServerClient name_servers(remoting, parse_name_server_list(options.name_servers));
+    RemotingClient remoting(acl_request_hook(settings.acl), settings.tls);
+    NameServerClient name_servers(remoting, settings.name_servers);
     return name_servers.get_route(report.routed_topic, Milliseconds(options.timeout_ms));
   }();
   if (!route) {
@@ -163,7 +148,7 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
   const TopicPublishInfo info(report.routed_topic, std::move(route.value()));
   std::vector<BrokerRun> runs = plan_runs(info);
   RunTally tally;
-  report.brokers = probe_brokers(options, acl, tls, runs, tally);
+  report.brokers = probe_brokers(options, settings, runs, tally);
   const std::size_t masters = master_brokers(*report.route);
   if (!info.ok()) {
     report.errors.push_back("the route has no writable master queue");
@@ -175,11 +160,6 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
     report.exit_code = exit_code_for(tally);
   }
   return report;
-}
-
-int usage_error(const std::string& message) {
-  fmt::print(stderr, "mqsend: {}\n", message);
-  return exit_code::kUsage;
 }
 
 // Failures on stderr too, one line each, so that they show whatever stdout carries.
@@ -209,14 +189,10 @@ const char* probe_exit_code_help() {
 int run_probe(const CliOptions& options, const ProbeOptions& probe) {
   if (Status bad_topic = check_topic(options.topic)) return usage_error(bad_topic->message);
   if (Status bad_group = check_group(options.group)) return usage_error(bad_group->message);
-  if (parse_name_server_list(options.name_servers).empty()) {
-    return usage_error("no name server address: use -n 'host:port;host:port' or NAMESRV_ADDR");
-  }
-  auto acl = credentials_for_run(options.credentials);
-  if (!acl) return usage_error(acl.error().message);
-  auto tls = tls_for_run(options.tls);
-  if (!tls) return usage_error(tls.error().message);
-  const ProbeReport report = probe_topic(options, probe, *acl, *tls);
+  auto settings = common_producer_options(options);
+  if (!settings) return usage_error(settings.error().message);
+  settings->register_with_brokers = true;  // operators see the probe in producerConnection
+  const ProbeReport report = probe_topic(options, probe, *settings);
   const std::string text = options.json_output ? render_json(report) : render_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);

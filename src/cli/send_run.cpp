@@ -23,7 +23,7 @@
 #include "cli/input/record_sources.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/reporter.hpp"
-#include "cli/tls_flags.hpp"
+#include "cli/producer_settings.hpp"
 #include "client/producer/producer.hpp"
 #include "client/producer/validators.hpp"
 #include "client/route/name_server_client.hpp"
@@ -245,23 +245,17 @@ Result<Message> message_template(const CliOptions& options) {
   return message;
 }
 
-ProducerOptions producer_options(const CliOptions& options) {
-  ProducerOptions producer;
-  producer.name_servers = parse_name_server_list(options.name_servers);
-  producer.group = options.group;
-  producer.send_timeout = Milliseconds(options.timeout_ms);
+// The common settings plus what only `send` has.
+ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions producer) {
   producer.retries = options.retries;
   producer.async_retries = options.async_retries;
   producer.retry_another_broker_when_not_store_ok = options.retry_another_broker_when_not_store_ok;
   producer.max_message_size = options.max_size;
   producer.compress_over = options.compress_over;
-  producer.serialize = options.serialize == "rocketmq" ? SerializeType::kRocketMQ : SerializeType::kJson;
   producer.route_refresh = Milliseconds(options.route_refresh_ms);
   producer.fault.enabled = options.latency_fault;
   producer.fault.latency_max = options.fault_latency_max;
   producer.fault.not_available_duration = options.fault_not_available;
-  producer.name_space = options.name_space;
-  producer.vip_channel = options.vip_channel;
   if (!options.target_broker.empty()) {
     producer.queue_target = QueueTarget{options.target_broker, options.target_queue_id};
   }
@@ -328,11 +322,6 @@ Result<RecordParser> record_parser(const CliOptions& options) {
   return RecordParser::create(std::move(format));
 }
 
-int usage_error(const std::string& message) {
-  fmt::print(stderr, "mqsend: {}\n", message);
-  return exit_code::kUsage;
-}
-
 std::FILE* open_failed_output(const std::string& path) {
   if (path.empty()) return nullptr;
   return std::fopen(path.c_str(), "wb");
@@ -368,16 +357,9 @@ int run_send(const CliOptions& options) {
   }
   auto base = message_template(options);
   if (!base) return usage_error(base.error().message);
-  ProducerOptions settings = producer_options(options);
-  if (settings.name_servers.empty()) {
-    return usage_error("no name server address: use -n 'host:port;host:port' or NAMESRV_ADDR");
-  }
-  auto acl = credentials_for_run(options.credentials);
-  if (!acl) return usage_error(acl.error().message);
-  settings.acl = std::move(acl.value());
-  auto tls = tls_for_run(options.tls);
-  if (!tls) return usage_error(tls.error().message);
-  settings.tls = std::move(tls.value());
+  auto common = common_producer_options(options);
+  if (!common) return usage_error(common.error().message);
+  ProducerOptions settings = send_producer_options(options, std::move(common.value()));
   auto delimiter = parse_delimiter(options.delimiter);
   if (!delimiter) return usage_error("-D: " + delimiter.error().message);
   auto parser = record_parser(options);

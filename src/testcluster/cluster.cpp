@@ -15,12 +15,24 @@ Error unknown_target(std::string_view target) {
 
 }  // namespace
 
-// One broker server: its logic, its faults and its listener.
+// One broker server: its logic, its faults and its listeners.
 struct Cluster::Node {
   std::string name;
   FaultState faults;
   std::unique_ptr<Broker> broker;
   std::unique_ptr<RemotingEndpoint> endpoint;
+  // With --vip-channel, masters only: the same broker on port - 2 (the Java broker's
+  // fastRemotingServer), logged as "<name>-vip"; faults apply to both listeners.
+  std::unique_ptr<RemotingEndpoint> vip_endpoint;
+
+  void shutdown() {
+    endpoint->shutdown();
+    if (vip_endpoint) vip_endpoint->shutdown();
+  }
+  Status apply_down_state() {
+    if (Status error = endpoint->apply_down_state()) return error;
+    return vip_endpoint ? vip_endpoint->apply_down_state() : std::nullopt;
+  }
 };
 
 // A master with its optional slave entry (brokerId 1).
@@ -39,8 +51,8 @@ Cluster::Cluster(ClusterOptions options)
 Cluster::~Cluster() {
   if (control_channel_) control_channel_->shutdown();
   for (auto& broker : brokers_) {
-    broker->master->endpoint->shutdown();
-    if (broker->slave) broker->slave->endpoint->shutdown();
+    broker->master->shutdown();
+    if (broker->slave) broker->slave->shutdown();
   }
   if (name_server_endpoint_) name_server_endpoint_->shutdown();
 }
@@ -83,20 +95,49 @@ void Cluster::stop() { io_.stop(); }
 std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name, bool slave) {
   auto node = std::make_unique<Cluster::Node>();
   node->name = slave ? name + std::string(kSlaveSuffix) : name;
-  Node* raw = node.get();
-  node->endpoint = std::make_unique<RemotingEndpoint>(
-      io_, node->name, node->faults, log_,
+  node->endpoint = make_broker_endpoint(*node, node->name);
+  if (options_.vip_channel && !slave) {
+    node->vip_endpoint = make_broker_endpoint(*node, node->name + std::string(kVipSuffix));
+  }
+  return node;
+}
+
+std::unique_ptr<RemotingEndpoint> Cluster::make_broker_endpoint(Node& node, const std::string& target) {
+  Node* raw = &node;
+  return std::make_unique<RemotingEndpoint>(
+      io_, target, node.faults, log_,
       acl_.guard([raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
         return raw->broker->handle(request, peer, now_ms);
       }),
       tls_.get());
-  return node;
+}
+
+// Without a VIP listener: the port as asked. With one: the VIP port is the broker port - 2, so
+// an ephemeral pair is found by binding the VIP port first and trying the port 2 above it.
+Status Cluster::listen_broker(Node& node, std::uint16_t port) {
+  if (!node.vip_endpoint) return node.endpoint->listen(port);
+  if (port != 0) {
+    if (port < 3) return Error{error_code::kInvalidArgument, "a broker port with a VIP port must be over 2"};
+    if (Status error = node.vip_endpoint->listen(static_cast<std::uint16_t>(port - 2))) return error;
+    return node.endpoint->listen(port);
+  }
+  constexpr int kAttempts = 100;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (Status error = node.vip_endpoint->listen(0)) return error;
+    const std::uint16_t vip_port = node.vip_endpoint->port();
+    if (vip_port <= 65533 && !node.endpoint->listen(static_cast<std::uint16_t>(vip_port + 2))) {
+      return std::nullopt;
+    }
+    node.vip_endpoint->shutdown();
+  }
+  return Error{error_code::kInvalidArgument,
+               "no free pair of ports (broker port, port - 2) for " + node.name + " and its VIP channel"};
 }
 
 Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
   auto entry = std::make_unique<BrokerNode>();
   entry->master = make_broker_node(name, false);
-  if (Status error = entry->master->endpoint->listen(port)) return error;
+  if (Status error = listen_broker(*entry->master, port)) return error;
 
   BrokerConfig config;
   config.name = name;
@@ -173,7 +214,7 @@ Status Cluster::apply_fault(const std::string& target, const FaultSpec& spec) {
   Node* node = find_node(target);
   if (!node) return unknown_target(target);
   node->faults.apply(spec);
-  return node->endpoint->apply_down_state();
+  return node->apply_down_state();
 }
 
 Result<nlohmann::json> Cluster::add_broker(const std::string& name, std::uint16_t port) {
@@ -249,6 +290,7 @@ nlohmann::json Cluster::ready_info() const {
                            {"addr", broker->master->endpoint->address()},
                            {"cluster", options_.cluster_name}};
     if (broker->slave) info["slave"] = broker->slave->endpoint->address();
+    if (broker->master->vip_endpoint) info["vip"] = broker->master->vip_endpoint->address();
     brokers.push_back(std::move(info));
   }
   nlohmann::json info = {{"namesrv", name_server_endpoint_ ? name_server_endpoint_->address() : ""},
@@ -267,6 +309,7 @@ nlohmann::json Cluster::node_status(const Node& node) const {
   out["name"] = node.name;
   out["up"] = node.endpoint->listening();
   out["connections"] = node.endpoint->connection_count();
+  if (node.vip_endpoint) out["vip_connections"] = node.vip_endpoint->connection_count();
   out["faults"] = node.faults.to_json();
   return out;
 }

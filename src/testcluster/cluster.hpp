@@ -74,6 +74,8 @@ class Cluster {
 
   Status start_broker(const std::string& name, std::uint16_t port);
   std::unique_ptr<Node> make_broker_node(const std::string& name, bool slave);
+  std::unique_ptr<RemotingEndpoint> make_broker_endpoint(Node& node, const std::string& target);
+  Status listen_broker(Node& node, std::uint16_t port);
   Node* find_node(std::string_view target);
   BrokerNode* find_broker(std::string_view name);
   void register_broker(BrokerNode& node);

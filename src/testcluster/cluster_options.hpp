@@ -18,6 +18,7 @@ namespace mqsend {
 
 inline constexpr std::string_view kNameServerTarget = "namesrv";
 inline constexpr std::string_view kSlaveSuffix = "-slave";
+inline constexpr std::string_view kVipSuffix = "-vip";
 
 struct TopicSpec {
   std::string name;
@@ -37,6 +38,7 @@ struct ClusterOptions {
   std::vector<TopicSpec> topics;              // created on every broker with perm 6
   bool slave = false;                         // a brokerId-1 slave per broker
   bool legacy_route_json = false;
+  bool vip_channel = false;                   // masters also listen on port - 2 (VIP channel)
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();

@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--topic", topic_flags, "NAME:QUEUES, created on every broker with perm 6")
       ->take_all();
   app.add_flag("--slave", options.slave, "add a brokerId-1 slave entry per broker");
+  app.add_flag("--vip-channel", options.vip_channel,
+               "masters also listen on their port - 2, the VIP channel of sendMessageWithVIPChannel");
   app.add_flag("--legacy-route-json", options.legacy_route_json,
                "always answer routes in the fastjson form with bare integer keys");
   app.add_option("--max-message-size", options.max_message_size, "broker maxMessageSize")

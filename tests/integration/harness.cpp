@@ -329,6 +329,12 @@ std::vector<nlohmann::json> TestCluster::log() const {
   return control({{"cmd", "log"}}).at("log").get<std::vector<nlohmann::json>>();
 }
 
+int TestCluster::requests_with_code(int code) const {
+  int count = 0;
+  for (const auto& entry : log()) count += entry.at("code") == code;
+  return count;
+}
+
 std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
   args.insert(args.begin(), {"-n", cluster.namesrv()});
   return args;

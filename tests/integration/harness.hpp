@@ -82,6 +82,8 @@ class TestCluster {
   std::vector<nlohmann::json> messages(const std::string& topic) const;
   // The request log (control "log").
   std::vector<nlohmann::json> log() const;
+  // How many logged requests carry request code `code`.
+  int requests_with_code(int code) const;
 
   // Stops the cluster and returns its exit code.
   int stop();

@@ -41,6 +41,15 @@ const json& broker_row(const json& report, const std::string& name) {
 
 }  // namespace
 
+TEST_CASE("probe registers its group with every master and unregisters at exit", "[integration][probe]") {
+  TestCluster cluster({"--brokers", "2", "--topic", "Probe:2"});
+  auto run = run_mqsend(probe(cluster, {"-t", "Probe", "-g", "ProbeGroup"}));
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(cluster.requests_with_code(34) == 2);  // HEART_BEAT, one per master
+  CHECK(cluster.requests_with_code(35) == 2);  // UNREGISTER_CLIENT at exit
+}
+
 TEST_CASE("probe: every queue of every master gets one message: exit 0", "[integration][probe]") {
   TestCluster cluster({"--brokers", "2", "--slave", "--topic", "Probe:4"});
   auto run = run_mqsend(probe(cluster, {"-t", "Probe", "--json", "--expect-brokers", "2"}));

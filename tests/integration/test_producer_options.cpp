@@ -1,4 +1,7 @@
 // Namespace, a chosen queue, and registration with brokers (heartbeat / unregister).
+#include <map>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
@@ -7,16 +10,6 @@ using mqsend::test::json_lines;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
 using mqsend::test::with_namesrv;
-
-namespace {
-
-int requests_with_code(const TestCluster& cluster, int code) {
-  int count = 0;
-  for (const auto& entry : cluster.log()) count += entry.at("code") == code;
-  return count;
-}
-
-}  // namespace
 
 TEST_CASE("option --namespace prefixes topic and group: results show the plain topic", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "prod%Orders:2"});
@@ -61,11 +54,56 @@ TEST_CASE("a stream registers with the brokers: a one-shot send does not", "[int
   TestCluster cluster({"--brokers", "2", "--topic", "Reg:1"});
   auto one_shot = run_mqsend(with_namesrv(cluster, {"-t", "Reg", "-m", "x"}));
   REQUIRE(one_shot.exit_code == 0);
-  CHECK(requests_with_code(cluster, 34) == 0);
-  CHECK(requests_with_code(cluster, 35) == 0);
+  CHECK(cluster.requests_with_code(34) == 0);
+  CHECK(cluster.requests_with_code(35) == 0);
 
   auto stream = run_mqsend(with_namesrv(cluster, {"-t", "Reg", "-g", "StreamGroup"}), "a\nb\nc\n");
   REQUIRE(stream.exit_code == 0);
-  CHECK(requests_with_code(cluster, 34) == 2);  // one heartbeat per master
-  CHECK(requests_with_code(cluster, 35) == 2);  // one unregister per master at exit
+  CHECK(cluster.requests_with_code(34) == 2);  // one heartbeat per master
+  CHECK(cluster.requests_with_code(35) == 2);  // one unregister per master at exit
+}
+
+namespace {
+
+// Send requests (codes 10, 310, 320) the cluster logged per listener target.
+std::map<std::string, int> sends_by_target(const TestCluster& cluster) {
+  std::map<std::string, int> counts;
+  for (const auto& entry : cluster.log()) {
+    const int code = entry.at("code");
+    if (code == 10 || code == 310 || code == 320) ++counts[entry.at("target").get<std::string>()];
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE("option --vip-channel sends to the broker port - 2", "[integration]") {
+  TestCluster cluster({"--brokers", "2", "--vip-channel", "--topic", "Vip:2"});
+  for (const auto& broker : cluster.ready().at("brokers")) {
+    const std::string addr = broker.at("addr");
+    const std::string vip = broker.at("vip");
+    const int port = std::stoi(addr.substr(addr.rfind(':') + 1));
+    CHECK(vip == "127.0.0.1:" + std::to_string(port - 2));
+  }
+  auto vip_run = run_mqsend(with_namesrv(cluster, {"-t", "Vip", "--vip-channel", "--mode", "async"}),
+                            "1\n2\n3\n4\n");
+  INFO(vip_run.err);
+  REQUIRE(vip_run.exit_code == 0);
+  CHECK(sends_by_target(cluster) == std::map<std::string, int>{{"broker-a-vip", 2}, {"broker-b-vip", 2}});
+
+  cluster.control({{"cmd", "reset_log"}});
+  // Four messages cover the four queues whatever queue the round robin starts at.
+  auto plain_run = run_mqsend(with_namesrv(cluster, {"-t", "Vip", "-m", "w", "-m", "x", "-m", "y", "-m", "z"}));
+  REQUIRE(plain_run.exit_code == 0);
+  CHECK(sends_by_target(cluster) == std::map<std::string, int>{{"broker-a", 2}, {"broker-b", 2}});
+  CHECK(cluster.messages("Vip").size() == 8);
+}
+
+TEST_CASE("option --vip-channel: a broker down on both ports fails over like any other", "[integration]") {
+  TestCluster cluster({"--brokers", "2", "--vip-channel", "--topic", "Vip:1"});
+  REQUIRE(cluster.control({{"cmd", "fault"}, {"target", "broker-a"}, {"fault", "down"}}).at("ok") == true);
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Vip", "--vip-channel", "--json", "-m", "1", "-m", "2"}));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  for (const auto& line : json_lines(run.out)) CHECK(line.at("broker") == "broker-b");
 }
