@@ -335,6 +335,15 @@ int TestCluster::requests_with_code(int code) const {
   return count;
 }
 
+std::map<std::string, int> TestCluster::sends_per_target() const {
+  std::map<std::string, int> sends;
+  for (const auto& entry : log()) {
+    const int code = entry.at("code");
+    if (code == 10 || code == 310 || code == 320) ++sends[entry.at("target").get<std::string>()];
+  }
+  return sends;
+}
+
 std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
   args.insert(args.begin(), {"-n", cluster.namesrv()});
   return args;

@@ -2,6 +2,7 @@
 // Integration-test harness: runs the real mqsend binary and the bundled test cluster as child
 // processes, and talks to the cluster's control port.
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -84,6 +85,8 @@ class TestCluster {
   std::vector<nlohmann::json> log() const;
   // How many logged requests carry request code `code`.
   int requests_with_code(int code) const;
+  // Send requests (codes 10, 310, 320) logged per listener target ("broker-a", "broker-a-vip").
+  std::map<std::string, int> sends_per_target() const;
 
   // Stops the cluster and returns its exit code.
   int stop();

@@ -63,20 +63,6 @@ TEST_CASE("a stream registers with the brokers: a one-shot send does not", "[int
   CHECK(cluster.requests_with_code(35) == 2);  // one unregister per master at exit
 }
 
-namespace {
-
-// Send requests (codes 10, 310, 320) the cluster logged per listener target.
-std::map<std::string, int> sends_by_target(const TestCluster& cluster) {
-  std::map<std::string, int> counts;
-  for (const auto& entry : cluster.log()) {
-    const int code = entry.at("code");
-    if (code == 10 || code == 310 || code == 320) ++counts[entry.at("target").get<std::string>()];
-  }
-  return counts;
-}
-
-}  // namespace
-
 TEST_CASE("option --vip-channel sends to the broker port - 2", "[integration]") {
   TestCluster cluster({"--brokers", "2", "--vip-channel", "--topic", "Vip:2"});
   for (const auto& broker : cluster.ready().at("brokers")) {
@@ -89,13 +75,13 @@ TEST_CASE("option --vip-channel sends to the broker port - 2", "[integration]") 
                             "1\n2\n3\n4\n");
   INFO(vip_run.err);
   REQUIRE(vip_run.exit_code == 0);
-  CHECK(sends_by_target(cluster) == std::map<std::string, int>{{"broker-a-vip", 2}, {"broker-b-vip", 2}});
+  CHECK(cluster.sends_per_target() == std::map<std::string, int>{{"broker-a-vip", 2}, {"broker-b-vip", 2}});
 
   cluster.control({{"cmd", "reset_log"}});
   // Four messages cover the four queues whatever queue the round robin starts at.
   auto plain_run = run_mqsend(with_namesrv(cluster, {"-t", "Vip", "-m", "w", "-m", "x", "-m", "y", "-m", "z"}));
   REQUIRE(plain_run.exit_code == 0);
-  CHECK(sends_by_target(cluster) == std::map<std::string, int>{{"broker-a", 2}, {"broker-b", 2}});
+  CHECK(cluster.sends_per_target() == std::map<std::string, int>{{"broker-a", 2}, {"broker-b", 2}});
   CHECK(cluster.messages("Vip").size() == 8);
 }
 

@@ -28,16 +28,6 @@ std::string lines(int n) {
   return input;
 }
 
-// Send requests (codes 10/310/320) the log shows per broker.
-std::map<std::string, int> sends_per_broker(const TestCluster& cluster) {
-  std::map<std::string, int> sends;
-  for (const auto& entry : cluster.log()) {
-    const int code = entry.at("code");
-    if (code == 10 || code == 310 || code == 320) ++sends[entry.at("target").get<std::string>()];
-  }
-  return sends;
-}
-
 }  // namespace
 
 TEST_CASE("a retryable broker code sends the message to the other broker", "[integration][faults]") {
@@ -59,7 +49,7 @@ TEST_CASE("a retryable broker code sends the message to the other broker", "[int
     }
   }
   CHECK(retried >= 1);
-  const auto sends = sends_per_broker(cluster);
+  const auto sends = cluster.sends_per_target();
   CHECK(sends.at("broker-a") == retried);
   CHECK(sends.at("broker-b") == 6);
   CHECK(cluster.messages("Busy").size() == 6);
@@ -91,7 +81,8 @@ TEST_CASE("every attempt failing gives the Java summary and the last code", "[in
   CHECK(run.err.find("[2 SYSTEM_BUSY]") != std::string::npos);
   CHECK(run.err.find("Send [3] times, still failed") != std::string::npos);
   CHECK(run.err.find("Topic: AllBusy") != std::string::npos);
-  CHECK(sends_per_broker(cluster).at("broker-a") + sends_per_broker(cluster).at("broker-b") == 3);
+  const auto sends = cluster.sends_per_target();
+  CHECK(sends.at("broker-a") + sends.at("broker-b") == 3);
 }
 
 TEST_CASE("FLUSH_DISK_TIMEOUT is stored with a warning and not retried", "[integration][faults]") {
