@@ -13,7 +13,6 @@
 #include "client/producer/name_space.hpp"
 #include "client/producer/producer.hpp"
 #include "client/producer/validators.hpp"
-#include "client/route/name_server_client.hpp"
 #include "client/route/topic_publish_info.hpp"
 
 namespace mqsend::cli {
@@ -103,16 +102,13 @@ void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& r
 }
 
 // Runs the brokers in parallel; their queues in turn.
-std::vector<BrokerProbe> probe_brokers(const CommonOptions& options, const ProducerOptions& settings,
+std::vector<BrokerProbe> probe_brokers(Producer& producer, const CommonOptions& options,
                                        std::vector<BrokerRun>& runs, RunTally& tally) {
-  {
-    Producer producer(settings);
-    std::vector<std::thread> threads;
-    for (BrokerRun& run : runs) {
-      if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
-    }
-    for (std::thread& thread : threads) thread.join();
+  std::vector<std::thread> threads;
+  for (BrokerRun& run : runs) {
+    if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
   }
+  for (std::thread& thread : threads) thread.join();
   std::vector<BrokerProbe> brokers;
   for (BrokerRun& run : runs) {
     tally.sent += run.probe.queues_ok;
@@ -134,11 +130,8 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
   ProbeReport report;
   report.topic = options.topic;
   report.routed_topic = wrap_namespace(options.name_space, options.topic);
-  Result<TopicRouteData> route = [&] {
-    RemotingClient remoting(acl_request_hook(settings.acl), settings.tls);
-    NameServerClient name_servers(remoting, settings.name_servers);
-    return name_servers.get_route(report.routed_topic, Milliseconds(options.timeout_ms));
-  }();
+  Producer producer(settings);
+  Result<TopicRouteData> route = producer.topic_route(options.topic);
   if (!route) {
     report.errors.push_back("no route: " + describe(route.error()));
     report.exit_code = exit_code::kNoRoute;
@@ -148,7 +141,7 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
   const TopicPublishInfo info(report.routed_topic, std::move(route.value()));
   std::vector<BrokerRun> runs = plan_runs(info);
   RunTally tally;
-  report.brokers = probe_brokers(options, settings, runs, tally);
+  report.brokers = probe_brokers(producer, options, runs, tally);
   const std::size_t masters = master_brokers(*report.route);
   if (!info.ok()) {
     report.errors.push_back("the route has no writable master queue");

@@ -492,8 +492,8 @@ void Producer::send_oneway(Message message, Callback callback) {
   if (state) impl_->send_oneway(std::move(state));
 }
 
-Result<TopicPublishInfoPtr> Producer::route(const std::string& topic) {
-  return impl_->find_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
+Result<TopicRouteData> Producer::topic_route(const std::string& topic) {
+  return impl_->name_servers.get_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
 }
 
 SendOutcome Producer::send_to_queue(Message message, const MessageQueue& queue) {

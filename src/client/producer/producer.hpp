@@ -23,6 +23,7 @@
 #include "client/remoting/acl_signer.hpp"
 #include "client/remoting/remoting_client.hpp"
 #include "client/remoting/tls_options.hpp"
+#include "client/route/topic_route_data.hpp"
 
 namespace mqsend {
 
@@ -92,8 +93,9 @@ class Producer {
   void send_batch_async(std::vector<Message> messages, Callback callback);
   void send_batch_oneway(std::vector<Message> messages, Callback callback);
 
-  // The topic's route as the producer sees it (namespace applied), looked up if not cached.
-  Result<TopicPublishInfoPtr> route(const std::string& topic);
+  // The topic's own route, fresh from the name servers (namespace applied): no cache and no
+  // TBW102 fallback, for checking a topic rather than sending to it.
+  Result<TopicRouteData> topic_route(const std::string& topic);
   // Sync send to one given queue: a single attempt, as Java's send(msg, mq).
   SendOutcome send_to_queue(Message message, const MessageQueue& queue);
 
