@@ -43,8 +43,5 @@ void check(std::string_view body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  check(input);
-  if (const auto body = mqsend::fuzz::frame_body(input)) check(*body);
-  return 0;
+  return mqsend::fuzz::check_input_and_frame_body(data, size, check);
 }

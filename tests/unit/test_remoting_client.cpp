@@ -178,6 +178,15 @@ RemotingCommand request_with_body(std::string body) {
   return request;
 }
 
+// A peer that logs every request and answers it with its echo.
+struct EchoServer {
+  FrameLog requests;
+  ScriptedServer server{[this](ScriptedServer::Session& session, const RemotingCommand& request) {
+    requests.add(request);
+    session.send(echo_of(request));
+  }};
+};
+
 // An address nobody listens on: bound once to get a free port, then released.
 std::string closed_port_address() {
   asio::io_context io;
@@ -302,11 +311,9 @@ int check_burst_outcomes(const std::vector<std::pair<int, Status>>& outcomes,
 
 TEST_CASE("request and response travel over a real socket on one reused connection",
           "[transport]") {
-  FrameLog requests;
-  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& request) {
-    requests.add(request);
-    session.send(echo_of(request));
-  });
+  EchoServer echo;
+  FrameLog& requests = echo.requests;
+  ScriptedServer& server = echo.server;
   RemotingClient client;
 
   auto response = client.invoke_sync(server.address(), request_with_body("ping"), 2000ms);
@@ -336,11 +343,9 @@ TEST_CASE("request and response travel over a real socket on one reused connecti
 
 TEST_CASE("a lone request bigger than the socket buffer is finished by the I/O thread, in order",
           "[transport]") {
-  FrameLog requests;
-  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& request) {
-    requests.add(request);
-    session.send(echo_of(request));
-  });
+  EchoServer echo;
+  FrameLog& requests = echo.requests;
+  ScriptedServer& server = echo.server;
   RemotingClient client;
   REQUIRE(client.invoke_sync(server.address(), request_with_body("connect"), 2000ms).ok());
 
