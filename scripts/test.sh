@@ -1,14 +1,65 @@
 #!/usr/bin/env bash
-# Builds mqsend and runs the whole test suite (unit, integration, fuzz seeds) with ctest.
-# MQSEND_SANITIZE=1 builds and tests the ASan+UBSan configuration instead.
+# Installs what the tests need, then runs the whole suite in three stages:
+#   plain     build/ (RelWithDebInfo): ctest — unit, integration, fuzz seeds, guards
+#   sanitize  build-asan/ (ASan+UBSan+LeakSanitizer): the same ctest suite; any sanitizer report
+#             from any process (mqsend, the test cluster, the test binaries) fails the stage
+#   fuzz      every libFuzzer target for MQSEND_FUZZ_SECONDS (default 10) s each (scripts/fuzz.sh)
+# Usage: scripts/test.sh [STAGE ...]   (default: all three, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_dir=build
-cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-if [ "${MQSEND_SANITIZE:-0}" = 1 ]; then
-  build_dir=build-asan
-  cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DMQSEND_SANITIZE=ON)
-fi
-cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(plain sanitize fuzz)
+for stage in "${stages[@]}"; do
+  case $stage in
+    plain | sanitize | fuzz) ;;
+    *) echo "test.sh: unknown stage '$stage' (plain, sanitize, fuzz)" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh --tests
+
+run_ctest() {
+  local build_dir=$1
+  shift
+  cmake -S . -B "$build_dir" "$@" >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)"
+  ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300
+}
+
+plain() {
+  run_ctest build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+}
+
+# Sanitizer reports go to files, so that a leak in a process whose exit status nobody checks
+# (a test cluster stopped by SIGTERM, a child of a test) still fails the run.
+sanitize() {
+  local reports
+  reports=$(mktemp -d)
+  export ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+  local status=0
+  run_ctest build-asan -DCMAKE_BUILD_TYPE=Debug -DMQSEND_SANITIZE=ON || status=$?
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "test.sh: sanitizer reports:" >&2
+    for report in "$reports"/*; do
+      echo "--- $report" >&2
+      cat "$report" >&2
+    done
+    status=1
+  fi
+  rm -rf "$reports"
+  return "$status"
+}
+
+fuzz() {
+  scripts/fuzz.sh "${MQSEND_FUZZ_SECONDS:-10}"
+}
+
+for stage in "${stages[@]}"; do
+  echo "== test.sh: $stage" >&2
+  started=$SECONDS
+  "$stage"
+  echo "== test.sh: $stage passed in $((SECONDS - started)) s" >&2
+done
