@@ -262,7 +262,7 @@ std::string Broker::forced_failure_remark(int code, const std::string& topic) co
     case response_code::kNoPermission:
       return "the broker[" + config_.name + "] sending message is forbidden";
     case response_code::kMessageIllegal: return message_illegal_remark();
-    default: return "[fault injection] " + std::string(error_code_name(code));
+    default: return fault_injection_remark(code);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -10,7 +11,7 @@ namespace mqsend {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 10> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 13> kKindNames = {{
     {"down", FaultKind::kDown},
     {"up", FaultKind::kUp},
     {"delay", FaultKind::kDelay},
@@ -19,12 +20,38 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 10> kKindNames = {{
     {"code", FaultKind::kCode},
     {"malformed", FaultKind::kMalformed},
     {"oversized", FaultKind::kOversized},
+    {"truncated", FaultKind::kTruncated},
+    {"wrong_opaque", FaultKind::kWrongOpaque},
+    {"garbage", FaultKind::kGarbage},
     {"black_hole", FaultKind::kBlackHole},
     {"clear", FaultKind::kClear},
 }};
 
 // Response codes are below 2000 (GO_AWAY = 1500 is the largest).
 constexpr int kLargestResponseCode = 2000;
+
+// The corruption each corrupting fault kind arms, and its name in the status reply.
+constexpr std::array<std::tuple<FaultKind, FrameCorruption, std::string_view>, 5> kCorruptions = {{
+    {FaultKind::kMalformed, FrameCorruption::kMalformed, "malformed"},
+    {FaultKind::kOversized, FrameCorruption::kOversizedLength, "oversized"},
+    {FaultKind::kTruncated, FrameCorruption::kTruncated, "truncated"},
+    {FaultKind::kWrongOpaque, FrameCorruption::kWrongOpaque, "wrong_opaque"},
+    {FaultKind::kGarbage, FrameCorruption::kGarbage, "garbage"},
+}};
+
+std::optional<FrameCorruption> corruption_of(FaultKind kind) {
+  for (const auto& [fault, corruption, name] : kCorruptions) {
+    if (fault == kind) return corruption;
+  }
+  return std::nullopt;
+}
+
+std::string_view corruption_name(FrameCorruption corruption) {
+  for (const auto& [fault, candidate, name] : kCorruptions) {
+    if (candidate == corruption) return name;
+  }
+  return "none";
+}
 
 Error invalid(std::string message) { return Error{error_code::kInvalidArgument, std::move(message)}; }
 
@@ -33,7 +60,8 @@ Result<FaultKind> parse_kind(std::string_view name) {
     if (kind_name == name) return kind;
   }
   return invalid("unknown fault '" + std::string(name) +
-                 "' (down, up, delay, close_after, code, malformed, oversized, black_hole, clear)");
+                 "' (down, up, delay, close_after, code, malformed, oversized, truncated, "
+                 "wrong_opaque, garbage, black_hole, clear)");
 }
 
 Result<std::int64_t> parse_count(std::string_view text, std::string_view what) {
@@ -50,9 +78,7 @@ bool needs_value(FaultKind kind) {
   return kind == FaultKind::kDelay || kind == FaultKind::kCloseAfter || kind == FaultKind::kCode;
 }
 
-bool takes_count(FaultKind kind) {
-  return kind == FaultKind::kCode || kind == FaultKind::kMalformed || kind == FaultKind::kOversized;
-}
+bool takes_count(FaultKind kind) { return kind == FaultKind::kCode || corruption_of(kind).has_value(); }
 
 // Reads an integer member that may be given as a JSON number or a numeric string.
 Result<std::optional<std::int64_t>> json_count(const nlohmann::json& command, const char* key) {
@@ -87,9 +113,10 @@ void FaultState::apply(const FaultSpec& spec) {
       break;
     case FaultKind::kMalformed:
     case FaultKind::kOversized:
-      corruption_.arm(spec.kind == FaultKind::kMalformed ? FrameCorruption::kMalformed
-                                                         : FrameCorruption::kOversizedLength,
-                      spec.count);
+    case FaultKind::kTruncated:
+    case FaultKind::kWrongOpaque:
+    case FaultKind::kGarbage:
+      corruption_.arm(*corruption_of(spec.kind), spec.count);
       break;
     case FaultKind::kBlackHole: black_hole_ = true; break;
     case FaultKind::kClear: {
@@ -112,8 +139,7 @@ nlohmann::json FaultState::to_json() const {
     if (forced_code_.remaining()) out["code_remaining"] = *forced_code_.remaining();
   }
   if (corruption_.value()) {
-    out["corruption"] =
-        *corruption_.value() == FrameCorruption::kMalformed ? "malformed" : "oversized";
+    out["corruption"] = corruption_name(*corruption_.value());
     if (corruption_.remaining()) out["corruption_remaining"] = *corruption_.remaining();
   }
   return out;
@@ -128,7 +154,8 @@ Result<int> parse_response_code(std::string_view text) {
   }
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (int code = 0; code <= kLargestResponseCode; ++code) {
+  // error_code_name's fallback for unnamed codes names none of them.
+  for (int code = 0; code <= kLargestResponseCode && upper != error_code_name(-1); ++code) {
     if (error_code_name(code) == upper) return code;
   }
   return invalid("unknown response code '" + std::string(text) + "'");

@@ -14,12 +14,19 @@
 
 namespace mqsend {
 
-enum class FrameCorruption { kNone, kMalformed, kOversizedLength };
+// How a response goes out wrong: a header longer than the frame, a length word over the
+// limit, a frame cut short before the connection closes, an opaque no request carries, or
+// bytes of some other protocol (an HTTP answer).
+enum class FrameCorruption { kNone, kMalformed, kOversizedLength, kTruncated, kWrongOpaque, kGarbage };
 
-enum class FaultKind { kDown, kUp, kDelay, kCloseAfter, kCode, kMalformed, kOversized, kBlackHole, kClear };
+enum class FaultKind {
+  kDown, kUp, kDelay, kCloseAfter, kCode,
+  kMalformed, kOversized, kTruncated, kWrongOpaque, kGarbage,  // response corruptions
+  kBlackHole, kClear
+};
 
 // One fault command. `value` is the delay in ms (kDelay), the request count (kCloseAfter) or
-// the response code (kCode); `count` limits kCode/kMalformed/kOversized to the next N uses
+// the response code (kCode); `count` limits kCode and the corruptions to the next N uses
 // (absent: until cleared).
 struct FaultSpec {
   FaultKind kind = FaultKind::kClear;
@@ -95,7 +102,8 @@ Result<int> parse_response_code(std::string_view text);
 Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command);
 
 // The start-flag form TARGET=KIND[:ARG][:COUNT]: broker-a=down, namesrv=delay:200,
-// broker-b=close_after:3, broker-a=code:SYSTEM_BUSY:2, broker-a=malformed:1, broker-a=black_hole.
+// broker-b=close_after:3, broker-a=code:SYSTEM_BUSY:2, broker-a=malformed:1, broker-a=truncated,
+// broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole.
 Result<TargetedFault> parse_fault_flag(std::string_view text);
 
 }  // namespace mqsend

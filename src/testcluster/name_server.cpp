@@ -62,8 +62,7 @@ std::optional<RemotingCommand> NameServer::handle(const RemotingCommand& request
   const std::optional<int> forced_code = faults_ ? faults_->take_forced_code() : std::nullopt;
   if (request.is_oneway()) return std::nullopt;
   if (forced_code) {
-    return server_response(request, *forced_code,
-                           "[fault injection] " + std::string(error_code_name(*forced_code)));
+    return server_response(request, *forced_code, fault_injection_remark(*forced_code));
   }
   return handle_route_request(request);
 }

@@ -33,6 +33,25 @@ void append_oversized_length(std::string& out) {
   append_be32(out, 0);
 }
 
+// The first half of the frame only: the length word promises more than ever comes, and the
+// connection closes after it.
+void append_truncated_frame(const RemotingCommand& response, std::string& out) {
+  std::string frame;
+  encode_frame(response, frame);
+  out.append(frame, 0, frame.size() / 2);
+}
+
+// The response under an opaque that no request of the client carries.
+void append_wrong_opaque_frame(RemotingCommand response, std::string& out) {
+  response.opaque ^= 0x40000000;
+  encode_frame(response, out);
+}
+
+// What a client gets when the port is some other server's: an HTTP answer.
+void append_garbage(std::string& out) {
+  out += "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+}
+
 std::string peer_address(const tcp::socket& socket) {
   std::error_code error;
   const tcp::endpoint remote = socket.remote_endpoint(error);
@@ -163,6 +182,12 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       case FrameCorruption::kNone: encode_frame(response, out); break;
       case FrameCorruption::kMalformed: append_malformed_frame(out); break;
       case FrameCorruption::kOversizedLength: append_oversized_length(out); break;
+      case FrameCorruption::kTruncated:
+        append_truncated_frame(response, out);
+        close_when_drained_ = true;  // on_read and maybe_finish_close stop and close after it
+        break;
+      case FrameCorruption::kWrongOpaque: append_wrong_opaque_frame(response, out); break;
+      case FrameCorruption::kGarbage: append_garbage(out); break;
     }
     if (delay.count() > 0) send_later(delay);
   }

@@ -3,7 +3,8 @@
 // accepts connections, decodes frames, logs every request, hands it to the server logic and
 // writes the responses, coalescing everything ready into one write per connection.
 // Network-level faults are applied here: down (no listener, no connections), black hole,
-// close after N requests, response delay, malformed / oversized response frames.
+// close after N requests, response delay, corrupt responses (malformed, oversized, truncated,
+// wrong opaque, garbage).
 // With a TlsServer, each connection's first byte decides between TLS and plaintext
 // (tls_server.hpp).
 // Everything runs on the one I/O thread of the io_context.

@@ -1,5 +1,6 @@
 #include "testcluster/server_response.hpp"
 
+#include "client/common/error.hpp"
 #include "client/remoting/codes.hpp"
 
 namespace mqsend {
@@ -21,6 +22,12 @@ RemotingCommand framework_response(const RemotingCommand& request, int code, std
 RemotingCommand request_code_not_supported(const RemotingCommand& request) {
   return framework_response(request, response_code::kRequestCodeNotSupported,
                             " request type " + std::to_string(request.code) + " not supported");
+}
+
+std::string fault_injection_remark(int code) {
+  const std::string_view name = error_code_name(code);
+  if (name == error_code_name(-1)) return "[fault injection] response code " + std::to_string(code);
+  return "[fault injection] " + std::string(name);
 }
 
 }  // namespace mqsend

@@ -21,4 +21,8 @@ RemotingCommand framework_response(const RemotingCommand& request, int code, std
 // REQUEST_CODE_NOT_SUPPORTED with the Java remark " request type N not supported".
 RemotingCommand request_code_not_supported(const RemotingCommand& request);
 
+// The remark of a forced code without a real server remark: "[fault injection] SYSTEM_ERROR",
+// or "[fault injection] response code 777" for a code that has no name.
+std::string fault_injection_remark(int code);
+
 }  // namespace mqsend

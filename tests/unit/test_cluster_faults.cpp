@@ -62,6 +62,14 @@ TEST_CASE("fault flags parse into fault specs", "[cluster]") {
   CHECK(slow->spec.value == 250);
   CHECK_FALSE(slow->spec.count.has_value());
 
+  auto truncated = parse_fault_flag("broker-a=truncated:1");
+  REQUIRE(truncated.ok());
+  CHECK(truncated->spec.kind == FaultKind::kTruncated);
+  CHECK(truncated->spec.count == 1);
+  CHECK(parse_fault_flag("broker-a=wrong_opaque").value().spec.kind == FaultKind::kWrongOpaque);
+  CHECK(parse_fault_flag("namesrv=garbage:2").value().spec.kind == FaultKind::kGarbage);
+  CHECK(parse_fault_flag("broker-a=code:777").value().spec.value == 777);  // a code no client knows
+
   auto numeric = parse_fault_flag("broker-a=code:14");
   REQUIRE(numeric.ok());
   CHECK(numeric->spec.value == response_code::kServiceNotAvailable);
@@ -71,6 +79,7 @@ TEST_CASE("fault flags parse into fault specs", "[cluster]") {
   CHECK_FALSE(parse_fault_flag("broker-a=delay").ok());
   CHECK_FALSE(parse_fault_flag("broker-a=delay:-5").ok());
   CHECK_FALSE(parse_fault_flag("broker-a=code:NOT_A_CODE").ok());
+  CHECK_FALSE(parse_fault_flag("broker-a=code:UNKNOWN").ok());  // not the first unnamed code
   CHECK_FALSE(parse_fault_flag("broker-a=down:3").ok());
 }
 
@@ -221,6 +230,32 @@ TEST_CASE("malformed and oversized response frames", "[cluster]") {
   CHECK(cluster.control(fault("broker-a", {{"fault", "clear"}})).at("ok") == true);
   TestSocket socket(cluster.broker(0));
   CHECK(round_trip(socket, send_request("T", 0, 3)).code == response_code::kSuccess);
+}
+
+TEST_CASE("truncated, wrong-opaque and garbage responses", "[cluster]") {
+  RunningCluster cluster(one_broker());
+  CHECK(cluster.control(fault("broker-a", {{"fault", "truncated"}, {"count", 1}})).at("ok") == true);
+  {
+    // Half a frame, then the connection closes: the length word promised more.
+    TestSocket socket(cluster.broker(0));
+    REQUIRE(socket.send(send_request("T", 0, 1)));
+    RemotingCommand response;
+    CHECK(socket.read_frame(response) == TestSocket::Read::kClosed);
+  }
+  CHECK(cluster.control(fault("broker-a", {{"fault", "wrong_opaque"}, {"count", 1}})).at("ok") == true);
+  TestSocket socket(cluster.broker(0));
+  REQUIRE(socket.send(send_request("T", 0, 2)));
+  RemotingCommand response;
+  REQUIRE(socket.read_frame(response) == TestSocket::Read::kFrame);
+  CHECK(response.opaque != 2);
+  CHECK(response.code == response_code::kSuccess);
+  CHECK(round_trip(socket, send_request("T", 0, 3)).code == response_code::kSuccess);  // used up
+
+  CHECK(cluster.control(fault("namesrv", {{"fault", "garbage"}})).at("ok") == true);
+  CHECK(cluster.control({{"cmd", "status"}}).at("namesrv").at("faults").at("corruption") == "garbage");
+  TestSocket name_server(cluster.namesrv());
+  REQUIRE(name_server.send(route_request("T", 4)));
+  CHECK(name_server.read_frame(response) == TestSocket::Read::kBadFrame);  // "HTTP" as a length
 }
 
 TEST_CASE("start-time faults apply before the ready line", "[cluster]") {
