@@ -74,6 +74,14 @@ TEST_CASE("captured error responses become broker errors", "[producer]") {
   RemotingCommand no_remark;
   no_remark.code = response_code::kSystemBusy;
   CHECK(process_send_response(no_remark, "U", kSentTo).error().message == "CODE: 2  DESC: null");
+
+  // A code no client knows is a broker error with that code, naming the broker as Java does.
+  RemotingCommand unknown;
+  unknown.code = 777;
+  unknown.remark = "new in some later broker";
+  const auto error = process_send_response(unknown, "U", kSentTo, "127.0.0.1:10911").error();
+  CHECK(error.code == 777);
+  CHECK(error.message == "CODE: 777  DESC: new in some later broker BROKER: 127.0.0.1:10911");
 }
 
 TEST_CASE("stored-with-warning codes map to statuses", "[producer]") {

@@ -317,7 +317,7 @@ Result<SendResult> Producer::Impl::send_sync(SendState& state) {
       state.last_error = response.error();
       continue;
     }
-    auto sent = process_send_response(*response, state.message.uniq_key, *queue);
+    auto sent = process_send_response(*response, state.message.uniq_key, *queue, *address);
     if (!sent) {
       strategy.update(queue->broker_name, latency, true);
       if (!is_retryable_response_code(sent.error().code)) {
@@ -375,11 +375,12 @@ void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
   const auto attempt_start = SteadyClock::now();
   remoting->invoke_async(
       *address, std::move(request), budget,
-      [this, state, queue = *queue, attempt_start](Result<RemotingCommand> response) mutable {
+      [this, state, queue = *queue, attempt_start, address = *address](
+          Result<RemotingCommand> response) mutable {
         const std::int64_t latency = elapsed_since(attempt_start).count();
         if (response) {
           // Broker answers are final in async mode: only network failures are retried.
-          auto sent = process_send_response(*response, state->message.uniq_key, queue);
+          auto sent = process_send_response(*response, state->message.uniq_key, queue, address);
           strategy.update(queue.broker_name, latency, !sent.ok());
           finish(state, std::move(sent));
           return;

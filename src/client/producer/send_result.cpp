@@ -67,12 +67,14 @@ std::string to_string(const SendResult& result) {
 }
 
 Result<SendResult> process_send_response(const RemotingCommand& response,
-                                         const std::string& uniq_key, const MessageQueue& mq) {
+                                         const std::string& uniq_key, const MessageQueue& mq,
+                                         const std::string& broker_address) {
   const std::optional<SendStatus> status = status_for_code(response.code);
   if (!status) {
     // Java concatenates a null remark as "null".
-    return Error{response.code, fmt::format("CODE: {}  DESC: {}", response.code,
-                                            response.remark.value_or("null"))};
+    return Error{response.code,
+                 fmt::format("CODE: {}  DESC: {}{}", response.code, response.remark.value_or("null"),
+                             broker_address.empty() ? "" : " BROKER: " + broker_address)};
   }
   SendResult result;
   result.status = *status;

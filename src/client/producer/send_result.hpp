@@ -35,11 +35,14 @@ std::string to_string(const SendResult& result);
 void append_text(const MessageQueue& queue, std::string& out);
 void append_text(const SendResult& result, std::string& out);
 
-// Codes 0/10/11/12 → SendResult; anything else → Error{response code,
-// "CODE: <code>  DESC: <remark>"} (the MQBrokerException message without Java's FAQ link).
-// A success response lacking queueId/queueOffset or with malformed numbers → kProtocolError.
+// Codes 0/10/11/12 → SendResult; anything else, codes mqsend has no name for included →
+// Error{response code, "CODE: <code>  DESC: <remark>[ BROKER: <address>]"} (the
+// MQBrokerException message without Java's FAQ link; the address when given, as Java names the
+// broker that answered). A success response lacking queueId/queueOffset or with malformed
+// numbers → kProtocolError.
 Result<SendResult> process_send_response(const RemotingCommand& response,
-                                         const std::string& uniq_key, const MessageQueue& mq);
+                                         const std::string& uniq_key, const MessageQueue& mq,
+                                         const std::string& broker_address = "");
 
 // Broker codes the sync send loop retries (retryResponseCodes): the 4.x set 17, 14, 1, 16,
 // 204, 205 plus SYSTEM_BUSY 2 as 5.3.0+ do: flow control is transient and another broker (or

@@ -220,10 +220,13 @@ void Connection::read() {
       [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
         if (self->closed()) return;
         if (error) {
-          const std::string reason =
+          std::string reason =
               error == asio::error::eof
                   ? fmt::format("connection to {} closed by peer", self->address_)
                   : fmt::format("connection to {} lost: {}", self->address_, error.message());
+          if (const std::size_t partial = self->decoder_.buffered(); partial > 0) {
+            reason += fmt::format(" in the middle of a frame ({} bytes of it received)", partial);
+          }
           self->close(error_code::kConnectionClosed, reason);
           return;
         }
@@ -250,6 +253,7 @@ void Connection::on_read(std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& response : responses_) {
       auto it = pending_.find(response.opaque);
+      if (it == pending_.end()) ++unmatched_responses_;
       if (it == pending_.end() || it->second.oneway()) continue;
       answered_.emplace_back(std::move(it->second), std::move(response));
       pending_.erase(it);
@@ -414,6 +418,7 @@ void Connection::expire(SteadyClock::time_point now) {
   bool connecting = false;
   bool stalled = false;  // a write outlived the deadline of a oneway frame it carries
   bool abandon = false;
+  std::size_t unmatched = 0;
   Failures failures;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -439,6 +444,7 @@ void Connection::expire(SteadyClock::time_point now) {
     }
     if (expired_queued) drop_abandoned_frames_locked();
     connecting = state_ != State::kConnected;
+    unmatched = unmatched_responses_;
     if (stalled) {
       const Error error{
           error_code::kConnectionClosed,
@@ -464,9 +470,13 @@ void Connection::expire(SteadyClock::time_point now) {
                          fmt::format("write to {} timed out after {} ms (opaque {})", address_,
                                      timeout_ms, opaque)});
     } else {
+      const std::string unmatched_note =
+          unmatched == 0 ? ""
+                         : fmt::format("; {} response(s) on this connection matched no request",
+                                       unmatched);
       request.fail(Error{error_code::kAccessBrokerTimeout,
-                         fmt::format("wait response on {} timed out after {} ms (opaque {})",
-                                     address_, timeout_ms, opaque)});
+                         fmt::format("wait response on {} timed out after {} ms (opaque {}){}",
+                                     address_, timeout_ms, opaque, unmatched_note)});
     }
   }
   expired_.clear();

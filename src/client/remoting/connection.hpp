@@ -164,6 +164,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t next_sequence_ = 0;   // of the next submitted request
   std::uint64_t taken_sequence_ = 0;  // requests below it were handed to a write
   Error unsent_error_;                // once closed: for frames the last write did not finish
+  // Responses whose opaque no pending request had (late, or a confused peer): a timeout
+  // names them, as they are the likely reason nothing was answered.
+  std::size_t unmatched_responses_ = 0;
 
   // I/O thread only, but for submit() handing it the rest of a direct write while no write
   // is in progress (under mutex_).
