@@ -28,15 +28,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : cli::exit_code::kUsage;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    // One line, as every other mqsend error: the flag and what is wrong with it.
+    fmt::print(stderr, "mqsend: {} (mqsend --help lists the flags)\n", error.what());
+    return cli::exit_code::kUsage;
   }
   if (command_line.print_config) {
     std::fputs(cli::effective_config(app, *applied).c_str(), stdout);
     return 0;
   }
   if (const std::string missing = cli::missing_required(command_line); !missing.empty()) {
-    fmt::print(stderr, "{}\nRun with --help for more information.\n", missing);
+    fmt::print(stderr, "mqsend: {}\n", missing);
     return cli::exit_code::kUsage;
   }
   if (command_line.probe_chosen()) return cli::run_probe(command_line.options, command_line.probe);

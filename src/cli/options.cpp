@@ -13,6 +13,19 @@ namespace {
 
 constexpr std::string_view kSecretType = "SECRET";
 
+// CLI::NonNegativeNumber states its range with the largest double in full; this says what is
+// wrong in a few words. Also keeps -1 out of unsigned settings (CLI11 would wrap it).
+const CLI::Validator& non_negative() {
+  static const CLI::Validator validator(
+      [](std::string& input) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(input, value)) return "Value " + input + " is not a number";
+        return value < 0 ? "Value " + input + " is negative" : std::string();
+      },
+      "NONNEGATIVE");
+  return validator;
+}
+
 const char* configuration_help() {
   return "\nSettings come from flags, then MQSEND_<FLAG> environment variables (MQSEND_TIMEOUT, "
          "MQSEND_RETRY_ANOTHER_BROKER_WHEN_NOT_STORE_OK, ...; NAMESRV_ADDR for -n), then the "
@@ -26,6 +39,8 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
   app.add_option("--mode", options.mode, "Send mode: sync, async or oneway")
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
+      // Runs first (transforms go in front): its error names the choices, not the enum values.
+      ->transform(CLI::IsMember({"sync", "async", "oneway"}, CLI::ignore_case).description(""))
       ->type_name("sync|async|oneway")
       ->default_str("sync");
   app.add_option("--retries", options.retries,
@@ -60,7 +75,8 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "Delay level 1..18 (1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h); 0 = none")
       ->check(CLI::Range(0, 18));
   app.add_option("--compress-over", options.compress_over,
-                 "Compress bodies of at least this many bytes (zlib level 5)");
+                 "Compress bodies of at least this many bytes (zlib level 5)")
+      ->check(non_negative());
   app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
   app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
@@ -89,16 +105,17 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "tags, keys, properties, delay)")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--count", options.count,
-                 "Send N messages: copies of the -m/--file body, or at most N input records");
+                 "Send N messages: copies of the -m/--file body, or at most N input records")
+      ->check(non_negative());
   app.add_flag("--repeat", options.repeat,
                "Send the -m/--file body again and again (until --count or interrupted)");
   app.add_option("--rate", options.rate, "Send at most this many messages per second (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   app.add_option("--failed-output", options.failed_output,
                  "Write records that finally failed to this file, as read, replayable as input");
   app.add_option("--stats-interval", options.stats_interval,
                  "Print send TPS, failures and p50/p99/max RT on stderr every S seconds (0 = off)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   app.add_option("--batch", options.batch,
                  "Pack up to N consecutive records into one SEND_BATCH_MESSAGE (0 = off)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
@@ -107,7 +124,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   auto* broker = app.add_option("--broker", options.target_broker,
                                 "Send only to this broker (with --queue-id): one attempt, no failover");
   auto* queue_id = app.add_option("--queue-id", options.target_queue_id, "Queue id on --broker")
-                       ->check(CLI::NonNegativeNumber);
+                       ->check(non_negative());
   broker->needs(queue_id);
   queue_id->needs(broker);
 }
@@ -122,7 +139,7 @@ void define_probe_command(CLI::App& app, CommandLine& command_line) {
   define_common_options(*probe, command_line);
   probe->add_option("--expect-brokers", command_line.probe.expect_brokers,
                     "Fail (exit 6) when the route has fewer master brokers than this; 0 = no check")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   command_line.probe_command = probe;
 }
 

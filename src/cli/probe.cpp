@@ -12,7 +12,6 @@
 #include "cli/producer_settings.hpp"
 #include "client/producer/name_space.hpp"
 #include "client/producer/producer.hpp"
-#include "client/producer/validators.hpp"
 #include "client/route/topic_publish_info.hpp"
 
 namespace mqsend::cli {
@@ -180,8 +179,6 @@ const char* probe_exit_code_help() {
 }
 
 int run_probe(const CliOptions& options, const ProbeOptions& probe) {
-  if (Status bad_topic = check_topic(options.topic)) return usage_error(bad_topic->message);
-  if (Status bad_group = check_group(options.group)) return usage_error(bad_group->message);
   auto settings = common_producer_options(options);
   if (!settings) return usage_error(settings.error().message);
   settings->register_with_brokers = true;  // operators see the probe in producerConnection

@@ -7,11 +7,15 @@
 #include "cli/credentials.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/tls_flags.hpp"
+#include "client/producer/validators.hpp"
 #include "client/route/name_server_client.hpp"
 
 namespace mqsend::cli {
 
 Result<ProducerOptions> common_producer_options(const CommonOptions& options) {
+  // The topic is the same for every message: a bad one is one usage error, not one per record.
+  if (Status bad_topic = check_topic(options.topic)) return *bad_topic;
+  if (Status bad_group = check_group(options.group)) return *bad_group;
   ProducerOptions producer;
   producer.name_servers = parse_name_server_list(options.name_servers);
   if (producer.name_servers.empty()) {

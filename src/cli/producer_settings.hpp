@@ -8,8 +8,9 @@
 
 namespace mqsend::cli {
 
-// A usage error (its message for the user) when no name server is given or the credentials
-// or TLS files cannot be loaded.
+// A usage error (its message for the user) when the topic or group is invalid (the Java
+// Validators' messages), no name server is given, or the credentials or TLS files cannot be
+// loaded.
 Result<ProducerOptions> common_producer_options(const CommonOptions& options);
 
 // Prints "mqsend: MESSAGE" on stderr and returns the usage exit code.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iterator>
 
 #include <nlohmann/json.hpp>
@@ -110,9 +112,11 @@ void Reporter::write_failure(std::size_t index, const Error& error, const SendOu
     std::fputc('\n', options_.out);
   }
   if (options_.failed_output != nullptr) {
-    std::fwrite(raw.data(), 1, raw.size(), options_.failed_output);
-    std::fwrite(options_.failed_delimiter.data(), 1, options_.failed_delimiter.size(),
-                options_.failed_output);
+    const std::string& delimiter = options_.failed_delimiter;
+    if (std::fwrite(raw.data(), 1, raw.size(), options_.failed_output) != raw.size() ||
+        std::fwrite(delimiter.data(), 1, delimiter.size(), options_.failed_output) != delimiter.size()) {
+      note_failed_output_error_locked();
+    }
   }
   // Error text on one line: remarks may carry newlines.
   std::string message = error.message;
@@ -126,7 +130,18 @@ void Reporter::write_failure(std::size_t index, const Error& error, const SendOu
 void Reporter::flush() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (options_.out != nullptr) std::fflush(options_.out);
-  if (options_.failed_output != nullptr) std::fflush(options_.failed_output);
+  if (options_.failed_output != nullptr && std::fflush(options_.failed_output) != 0) {
+    note_failed_output_error_locked();
+  }
+}
+
+std::string Reporter::failed_output_error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return failed_output_error_;
+}
+
+void Reporter::note_failed_output_error_locked() {
+  if (failed_output_error_.empty()) failed_output_error_ = std::strerror(errno);
 }
 
 RunTally Reporter::tally() const {

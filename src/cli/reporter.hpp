@@ -33,17 +33,24 @@ class Reporter {
   // Pushes buffered output lines out (called periodically, so pipes see progress).
   void flush();
 
+  // Why the failed-output file lost records (the first write error, e.g. "No space left on
+  // device"), or "" when every failed record reached it so far.
+  std::string failed_output_error() const;
+
   RunTally tally() const;
   RunStats& stats() { return stats_; }
 
  private:
   void write_failure(std::size_t index, const Error& error, const SendOutcome* outcome,
                      std::string_view raw);
+  // Keeps the first failed-output write error (from errno). Requires mutex_.
+  void note_failed_output_error_locked();
 
   ReporterOptions options_;
   mutable std::mutex mutex_;
   RunTally tally_;
   RunStats stats_;
+  std::string failed_output_error_;
 };
 
 // A batch's outcome as one outcome per member: the lists in msg_id / offset_msg_id split,

@@ -25,7 +25,6 @@
 #include "cli/reporter.hpp"
 #include "cli/producer_settings.hpp"
 #include "client/producer/producer.hpp"
-#include "client/producer/validators.hpp"
 #include "client/route/name_server_client.hpp"
 
 namespace mqsend::cli {
@@ -348,7 +347,6 @@ std::string resource_usage() {
 }  // namespace
 
 int run_send(const CliOptions& options) {
-  if (Status bad_group = check_group(options.group)) return usage_error(bad_group->message);
   if (options.fault_latency_max.size() != options.fault_not_available.size()) {
     return usage_error("--fault-latency-max and --fault-not-available need the same number of values");
   }
@@ -426,7 +424,14 @@ int run_send(const CliOptions& options) {
     dispatcher.drain(SteadyClock::now() + Milliseconds(options.timeout_ms) +
                      Milliseconds(interrupted ? 0 : 1000));
   }
-  if (failed_output != nullptr) std::fclose(failed_output);
+  if (failed_output != nullptr) {
+    reporter.flush();  // a full disk shows here, when the buffered records go out
+    std::fclose(failed_output);
+    if (const std::string error = reporter.failed_output_error(); !error.empty()) {
+      fmt::print(stderr, "mqsend: writing --failed-output {} failed: {}; it lacks failed records "
+                 "(each failure is still reported above)\n", options.failed_output, error);
+    }
+  }
   std::fflush(stdout);
   fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
              interrupted ? " (interrupted)" : "");
