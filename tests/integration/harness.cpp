@@ -325,6 +325,14 @@ std::vector<nlohmann::json> TestCluster::messages(const std::string& topic) cons
   return control({{"cmd", "messages"}, {"topic", topic}}).at("messages").get<std::vector<nlohmann::json>>();
 }
 
+std::multiset<std::string> TestCluster::stored_bodies(const std::string& topic) const {
+  std::multiset<std::string> bodies;
+  for (const auto& message : messages(topic)) {
+    bodies.insert(base64_decode(message.at("body").get<std::string>()));
+  }
+  return bodies;
+}
+
 std::vector<nlohmann::json> TestCluster::log() const {
   return control({{"cmd", "log"}}).at("log").get<std::vector<nlohmann::json>>();
 }
@@ -366,6 +374,10 @@ std::string base64_decode(const std::string& text) {
     }
   }
   return out;
+}
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/mqsend-it-" + std::to_string(getpid()) + "-" + name;
 }
 
 }  // namespace mqsend::test

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,8 @@ class TestCluster {
   nlohmann::json control(const nlohmann::json& command) const;
   // The messages the brokers stored for `topic` (control "messages").
   std::vector<nlohmann::json> messages(const std::string& topic) const;
+  // Their bodies, decoded, as stored (a compressed body stays compressed).
+  std::multiset<std::string> stored_bodies(const std::string& topic) const;
   // The request log (control "log").
   std::vector<nlohmann::json> log() const;
   // How many logged requests carry request code `code`.
@@ -98,6 +101,9 @@ class TestCluster {
 };
 
 std::string base64_decode(const std::string& text);
+
+// A path under /tmp unique to this test process: /tmp/mqsend-it-<pid>-<name>.
+std::string temp_path(const std::string& name);
 
 // `args` preceded by -n and the cluster's name server.
 std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args);

@@ -13,11 +13,11 @@
 
 #include "harness.hpp"
 
-using mqsend::test::base64_decode;
 using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::ProcessResult;
 using mqsend::test::run_mqsend;
+using mqsend::test::temp_path;
 using mqsend::test::TestCluster;
 using mqsend::test::with_namesrv;
 using nlohmann::json;
@@ -61,18 +61,6 @@ void check_one_error_line(const ProcessResult& run, const std::string& needle) {
   CHECK(line.find(needle) != std::string::npos);
   CHECK(line.find("what()") == std::string::npos);
   CHECK(line.find("terminate called") == std::string::npos);
-}
-
-std::string temp_path(const std::string& name) {
-  return "/tmp/mqsend-bad-" + std::to_string(getpid()) + "-" + name;
-}
-
-std::multiset<std::string> stored_bodies(const TestCluster& cluster, const std::string& topic) {
-  std::multiset<std::string> bodies;
-  for (const auto& message : cluster.messages(topic)) {
-    bodies.insert(base64_decode(message.at("body").get<std::string>()));
-  }
-  return bodies;
 }
 
 // Checks a stream run whose record `bad` failed with `code` while every other one of `total`
@@ -279,7 +267,7 @@ TEST_CASE("a broker answering wrong: one line, and in a stream only that record 
       mqsend.write("good-2\n");
       const auto run = mqsend.wait(std::chrono::seconds(10));
       check_stream_outcomes(run, 3, 1, c.code, c.needle);
-      const auto stored = stored_bodies(cluster, "Faulty");
+      const auto stored = cluster.stored_bodies("Faulty");
       CHECK(stored.count("good-0") == 1);
       CHECK(stored.count("good-2") == 1);
     }
@@ -317,7 +305,7 @@ TEST_CASE("a body over the max size or an empty body: exit 2 alone, the only fai
       run_mqsend(with_namesrv(cluster, {"-t", "Sized", "--json", "--input", "json"}),
                  "{\"body\":\"ok-0\"}\n{\"body\":\"\"}\n{\"body\":\"ok-2\"}\n"),
       3, 1, 13, "the message body length is zero");
-  CHECK(stored_bodies(cluster, "Sized") ==
+  CHECK(cluster.stored_bodies("Sized") ==
         std::multiset<std::string>{"ok-0", "ok-2", "ok-0", "ok-2", "ok-0", "ok-2"});
 }
 
@@ -327,7 +315,7 @@ TEST_CASE("a line far longer than the max size fails alone and the stream goes o
   const std::string input = "ok-0\n" + std::string(300000, 'y') + "\nok-2\n";
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Long", "--json", "--max-size", "1000"}), input);
   check_stream_outcomes(run, 3, 1, 13, "input record of 300000 bytes exceeds the 1000 byte limit; skipped");
-  CHECK(stored_bodies(cluster, "Long") == std::multiset<std::string>{"ok-0", "ok-2"});
+  CHECK(cluster.stored_bodies("Long") == std::multiset<std::string>{"ok-0", "ok-2"});
 }
 
 TEST_CASE("stdin closed at once: nothing to send is success, only the summary", "[integration][bad-input]") {
@@ -352,7 +340,7 @@ TEST_CASE("NUL bytes inside newline-delimited lines are body bytes, sent intact"
   CHECK(run.exit_code == kAllSent);
   CHECK(json_lines(run.out).size() == 3);
   CHECK(error_lines(run.err).empty());
-  CHECK(stored_bodies(cluster, "Nul") == std::multiset<std::string>{first, second, only_nul});
+  CHECK(cluster.stored_bodies("Nul") == std::multiset<std::string>{first, second, only_nul});
 }
 
 TEST_CASE("a --failed-output that fails late: every outcome still reported, one line says so", "[integration][bad-input]") {
@@ -371,5 +359,5 @@ TEST_CASE("a --failed-output that fails late: every outcome still reported, one 
         "mqsend: writing --failed-output /dev/full failed: No space left on device; it lacks "
         "failed records (each failure is still reported above)");
   CHECK(run.err.find("sent 2, failed 1,") != std::string::npos);
-  CHECK(stored_bodies(cluster, "Full") == std::multiset<std::string>{"ok-0", "ok-2"});
+  CHECK(cluster.stored_bodies("Full") == std::multiset<std::string>{"ok-0", "ok-2"});
 }

@@ -17,15 +17,12 @@ using mqsend::test::base64_decode;
 using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::run_mqsend;
+using mqsend::test::temp_path;
 using mqsend::test::TestCluster;
 using mqsend::test::with_namesrv;
 using nlohmann::json;
 
 namespace {
-
-std::string temp_path(const std::string& name) {
-  return "/tmp/mqsend-it-" + std::to_string(getpid()) + "-" + name;
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -45,14 +42,6 @@ std::map<std::size_t, json> by_index(const std::vector<json>& lines, std::size_t
   CHECK(indexed.size() == n);
   if (!indexed.empty()) CHECK(indexed.rbegin()->first == n - 1);
   return indexed;
-}
-
-std::multiset<std::string> stored_bodies(const TestCluster& cluster, const std::string& topic) {
-  std::multiset<std::string> bodies;
-  for (const auto& message : cluster.messages(topic)) {
-    bodies.insert(base64_decode(message.at("body").get<std::string>()));
-  }
-  return bodies;
 }
 
 }  // namespace
@@ -86,11 +75,11 @@ TEST_CASE("custom delimiters keep embedded newlines and binary bytes", "[integra
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(json_lines(run.out).size() == 2);
-  CHECK(stored_bodies(cluster, "Delim") == std::multiset<std::string>{first, second});
+  CHECK(cluster.stored_bodies("Delim") == std::multiset<std::string>{first, second});
 
   auto multi = run_mqsend(with_namesrv(cluster, {"-t", "Delim", "-D", "<=>"}), "a\nb<=>c<=>");
   REQUIRE(multi.exit_code == 0);
-  CHECK(stored_bodies(cluster, "Delim").count("a\nb") == 1);
+  CHECK(cluster.stored_bodies("Delim").count("a\nb") == 1);
 }
 
 TEST_CASE("keys and tags taken from each record", "[integration][streaming]") {
@@ -151,7 +140,7 @@ TEST_CASE("a record over the max size fails alone and lands in --failed-output",
   CHECK(lines.at(1).at("error").at("code") == 13);
   CHECK(lines.at(3).at("status") == "SEND_OK");
   CHECK(run.err.find("message 1 failed") != std::string::npos);
-  CHECK(stored_bodies(cluster, "Over") == std::multiset<std::string>{"small-1", "small-2", "{bad}"});
+  CHECK(cluster.stored_bodies("Over") == std::multiset<std::string>{"small-1", "small-2", "{bad}"});
   std::remove(failed.c_str());
 }
 
@@ -168,7 +157,7 @@ TEST_CASE("records that finally failed are written back byte for byte and can be
   CHECK(read_file(failed) == input);
   auto replay = run_mqsend(with_namesrv(cluster, {"-t", "Replay", "-l", failed}));
   CHECK(replay.exit_code == 0);
-  CHECK(stored_bodies(cluster, "Replay") == std::multiset<std::string>{"r0|x", "r1|y"});
+  CHECK(cluster.stored_bodies("Replay") == std::multiset<std::string>{"r0|x", "r1|y"});
   std::remove(failed.c_str());
 }
 

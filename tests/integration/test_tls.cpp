@@ -15,6 +15,7 @@
 using mqsend::test::json_lines;
 using mqsend::test::ProcessResult;
 using mqsend::test::run_mqsend;
+using mqsend::test::temp_path;
 using mqsend::test::TestCluster;
 using mqsend::test::with_namesrv;
 using namespace std::chrono_literals;
@@ -24,10 +25,6 @@ namespace {
 // Failing fast means well before --timeout runs out.
 const std::string kLongTimeout = "5000";
 constexpr auto kFast = 2000ms;
-
-std::string temp_path(const std::string& name) {
-  return "/tmp/mqsend-tls-test-" + std::to_string(::getpid()) + "-" + name;
-}
 
 // A TLS test cluster that wrote its certificate and key to files, removed at the end.
 class TlsCluster {
