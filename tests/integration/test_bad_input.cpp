@@ -1,8 +1,6 @@
 // The bad-input matrix: every way a user or a server can be wrong gives ONE clear error line
 // on stderr, the documented exit code, and the records accepted around the bad one are still
 // sent and reported.
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <set>
