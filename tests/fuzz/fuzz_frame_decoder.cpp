@@ -10,17 +10,13 @@
 #include <vector>
 
 #include "client/remoting/frame_codec.hpp"
+#include "same_command.hpp"
 
 namespace {
 
 using mqsend::FrameDecoder;
 using mqsend::RemotingCommand;
-
-bool same_command(const RemotingCommand& a, const RemotingCommand& b) {
-  return a.code == b.code && a.language == b.language && a.version == b.version &&
-         a.opaque == b.opaque && a.flag == b.flag && a.remark == b.remark &&
-         a.ext_fields == b.ext_fields && a.body == b.body && a.serialize_type == b.serialize_type;
-}
+using mqsend::fuzz::same_command;
 
 void check_round_trip(const RemotingCommand& command) {
   const std::string frame = mqsend::encode_frame(command);
