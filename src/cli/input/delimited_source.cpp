@@ -43,15 +43,20 @@ bool DelimitedSource::fill() {
 }
 
 void DelimitedSource::drop_pending() {
-  const std::size_t keep = delimiter_.size() - 1;
+  // A trailing CR may be the start of a CRLF, which is not counted as record bytes.
+  const bool maybe_crlf = delimiter_ == "\n" && buffer_.back() == '\r';
+  const std::size_t keep = maybe_crlf ? 1 : delimiter_.size() - 1;
   const std::size_t pending = buffer_.size() - start_;
   dropped_ += pending - keep;
   start_ = buffer_.size() - keep;
   dropping_ = true;
 }
 
-std::optional<InputRecord> DelimitedSource::take(std::size_t end) {
+std::optional<InputRecord> DelimitedSource::take(std::size_t end, bool at_delimiter) {
   std::string_view bytes(buffer_.data() + start_, end - start_);
+  if (at_delimiter && delimiter_ == "\n" && !bytes.empty() && bytes.back() == '\r') {
+    bytes.remove_suffix(1);
+  }
   InputRecord record;
   if (dropping_) {
     record.size = dropped_ + bytes.size();
@@ -59,7 +64,6 @@ std::optional<InputRecord> DelimitedSource::take(std::size_t end) {
     dropping_ = false;
     dropped_ = 0;
   } else {
-    if (delimiter_ == "\n" && !bytes.empty() && bytes.back() == '\r') bytes.remove_suffix(1);
     if (bytes.empty()) return std::nullopt;
     record.size = bytes.size();
     record.oversized = max_record_bytes_ > 0 && bytes.size() > max_record_bytes_;
@@ -74,7 +78,7 @@ std::optional<InputRecord> DelimitedSource::next() {
   for (;;) {
     const std::size_t pos = buffer_.find(delimiter_, search_from);
     if (pos != std::string::npos) {
-      auto record = take(pos);
+      auto record = take(pos, true);
       start_ = pos + delimiter_.size();
       search_from = start_;
       if (record) return record;
@@ -94,7 +98,7 @@ std::optional<InputRecord> DelimitedSource::next() {
     search_from = start_ + offset_in_record;
   }
   if (start_ >= buffer_.size() && !dropping_) return std::nullopt;
-  auto record = take(buffer_.size());
+  auto record = take(buffer_.size(), false);
   start_ = buffer_.size();
   return record;
 }

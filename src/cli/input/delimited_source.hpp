@@ -32,7 +32,8 @@ class DelimitedSource final : public RecordSource {
  private:
   bool fill();
   // Hands out [start_, end) as the next record, or nullopt when it is empty (skipped).
-  std::optional<InputRecord> take(std::size_t end);
+  // `at_delimiter`: a delimiter follows (false at the end of the input).
+  std::optional<InputRecord> take(std::size_t end, bool at_delimiter);
   // Drops the bytes of an overlong record, keeping a possible delimiter prefix at the end.
   void drop_pending();
 

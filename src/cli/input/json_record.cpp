@@ -33,7 +33,7 @@ Result<json> parse_strict(std::string_view raw) {
   json document;
   try {
     document = json::parse(raw.begin(), raw.end(), watch_names);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // a parse_error, or out_of_range for a number like 1e999
     // Drop the library's "[json.exception.parse_error.101] " prefix.
     const std::string what = error.what();
     const std::size_t prefix_end = what.find("] ");
