@@ -71,7 +71,6 @@ for target in "${targets[@]}"; do
   seeds=("$root/tests/fuzz/corpus/$target")
   if grep -qx "$target" "$root/tests/fuzz/seeded-with-vectors" && [[ -d $vectors ]]; then seeds+=("$vectors"); fi
   log=$build/$target.log
-  rm -f "$build/$target"-{crash,leak,timeout,oom}-*
   mkdir -p "$build/corpus-$target"
   echo "fuzz.sh: $target for $seconds s (log: $log)"
   status=0

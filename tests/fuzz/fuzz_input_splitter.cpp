@@ -6,7 +6,7 @@
 //   byte 1      record size limit (0: none)
 //   bytes 2..5  read chunk sizes, each byte + 1, cycled
 //   3 specs     record delimiter (-D), key delimiter (-K), tag delimiter (--tag-delimiter):
-//               a length byte (mod 8) then that many bytes of spec as typed on the command
+//               a length byte (mod 16) then that many bytes of spec as typed on the command
 //               line; an empty record delimiter spec means the default "\n", an empty key or
 //               tag spec means no such delimiter
 //   the rest    the stream
@@ -60,8 +60,8 @@ class InputCursor {
   }
   std::optional<std::string_view> spec() {
     const auto length = byte();
-    if (!length || rest_.size() < *length % 8u) return std::nullopt;
-    const std::string_view spec = rest_.substr(0, *length % 8u);
+    if (!length || rest_.size() < *length % 16u) return std::nullopt;
+    const std::string_view spec = rest_.substr(0, *length % 16u);
     rest_.remove_prefix(spec.size());
     return spec;
   }
