@@ -4,20 +4,20 @@
 #   scripts/fuzz.sh [SECONDS=60] [TARGET...]      # no TARGET: every target, one after the other
 #
 # Needs clang with its libFuzzer runtime. On Debian 12:
-#   apt-get install clang libclang-rt-14-dev     # the libclang-rt-N-dev matching `clang --version`
+#   apt-get install clang libclang-rt-dev     # scripts/install-deps.sh --tests does this
 # Each target starts from its seeds: tests/fuzz/corpus/TARGET, plus ../shared/vectors for the
 # targets listed in tests/fuzz/seeded-with-vectors. New inputs go to BUILD/corpus-TARGET, never
 # into the repository. libFuzzer's output goes to BUILD/TARGET.log (printed when the target fails);
 # a finding (crash, sanitizer report, leak, timeout, out of memory) is written to
 # BUILD/TARGET-crash-* (leak-*, timeout-*, oom-*): replay it with `BUILD/TARGET FILE`, and keep it
 # as tests/fuzz/corpus/TARGET/regression-NAME once fixed. Exits 1 if any target found something.
-# BUILD is $MQSEND_FUZZ_BUILD, default ../build-fuzz next to the source tree.
+# BUILD is $MQSEND_FUZZ_BUILD, default build-fuzz/ in the source tree.
 set -euo pipefail
 
 seconds=${1:-60}
 shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${MQSEND_FUZZ_BUILD:-$root/../build-fuzz}
+build=${MQSEND_FUZZ_BUILD:-$root/build-fuzz}
 vectors=$root/../shared/vectors
 
 if [[ ! $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
@@ -35,7 +35,7 @@ for target in "${targets[@]}"; do
   fi
 done
 if ! command -v clang++ >/dev/null; then
-  echo "fuzz.sh: clang++ not found; install clang and libclang-rt-14-dev (see the top of this script)" >&2
+  echo "fuzz.sh: clang++ not found; run scripts/install-deps.sh --tests (clang, libclang-rt-dev)" >&2
   exit 2
 fi
 
