@@ -43,28 +43,13 @@ fi
 topic=BenchTopic
 body=$(printf 'x%.0s' $(seq 1 100))  # 100 bytes
 
+# shellcheck source=lib/test-cluster.sh
+. scripts/lib/test-cluster.sh
 work=$(mktemp -d)
-cluster_pid=
-cleanup() {
-  if [ -n "$cluster_pid" ]; then
-    kill "$cluster_pid" 2>/dev/null || true
-    wait "$cluster_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'cluster_stop; rm -rf "$work"' EXIT
 
 # --- the cluster ------------------------------------------------------------------------------
-"$cluster" --brokers 2 --topic "$topic:8" --no-store --log-limit 0 --quiet \
-  --ready-file "$work/ready" >/dev/null &
-cluster_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/ready" ] && break
-  kill -0 "$cluster_pid" 2>/dev/null || { echo "bench.sh: test cluster failed to start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/ready" ] || { echo "bench.sh: test cluster not ready" >&2; exit 1; }
-namesrv=$(sed -E 's/.*"namesrv":"([^"]+)".*/\1/' "$work/ready")
+cluster_start "$cluster" "$work/ready" --brokers 2 --topic "$topic:8" --no-store --log-limit 0
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

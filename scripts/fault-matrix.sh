@@ -35,49 +35,12 @@ for binary in "$mqsend_bin" "$cluster_bin"; do
   [ -x "$binary" ] || { echo "fault-matrix: $binary not found (build first, or set MQSEND_BIN / MQSEND_CLUSTER_BIN)" >&2; exit 2; }
 done
 
+# shellcheck source=lib/test-cluster.sh
+. scripts/lib/test-cluster.sh
 work=$(mktemp -d)
-cluster_pid=
-namesrv=
-control_addr=
-stop_cluster() {
-  if [ -n "$cluster_pid" ]; then
-    kill "$cluster_pid" 2>/dev/null || true
-    wait "$cluster_pid" 2>/dev/null || true
-    cluster_pid=
-  fi
-}
-trap 'stop_cluster; rm -rf "$work"' EXIT
+trap 'cluster_stop; rm -rf "$work"' EXIT
 
-# Starts a cluster; sets namesrv and control_addr.
-start_cluster() {
-  rm -f "$work/ready"
-  "$cluster_bin" --brokers 2 --topic Matrix:2 --ready-file "$work/ready" --quiet >/dev/null 2>&1 &
-  cluster_pid=$!
-  for _ in $(seq 1 100); do
-    [ -s "$work/ready" ] && break
-    kill -0 "$cluster_pid" 2>/dev/null || { echo "fault-matrix: the test cluster did not start" >&2; exit 1; }
-    sleep 0.05
-  done
-  local ready
-  ready=$(cat "$work/ready")
-  namesrv=$(sed -E 's/.*"namesrv":"([^"]+)".*/\1/' <<<"$ready")
-  control_addr=$(sed -E 's/.*"control":"([^"]+)".*/\1/' <<<"$ready")
-}
-
-# Sends one JSON line to the control port and prints the reply line.
-control() {
-  local fd reply
-  exec {fd}<>"/dev/tcp/${control_addr%:*}/${control_addr##*:}"
-  printf '%s\n' "$1" >&"$fd"
-  IFS= read -r reply <&"$fd"
-  exec {fd}>&-
-  case $reply in
-    *'"ok":true'*) printf '%s\n' "$reply" ;;
-    *) echo "fault-matrix: control $1 -> $reply" >&2; return 1 ;;
-  esac
-}
-
-fault() { control "{\"cmd\":\"fault\",\"target\":\"broker-a\",$1}" >/dev/null; }
+fault() { cluster_control "{\"cmd\":\"fault\",\"target\":\"broker-a\",$1}" >/dev/null; }
 
 # Records from..to-1, one a line; with a delay, written one at a time.
 write_records() {
@@ -105,10 +68,10 @@ configure() {
     black-hole) before=('"fault":"black_hole"'); flags=(--timeout 900); pause=0.7 ;;
     namesrv1-down) namesrv_list="127.0.0.1:1;$namesrv" ;;
     broker-added)
-      midway=('control "{\"cmd\":\"add_broker\",\"name\":\"broker-c\"}" >/dev/null')
+      midway=('cluster_control "{\"cmd\":\"add_broker\",\"name\":\"broker-c\"}" >/dev/null')
       flags=(--timeout 2000 --route-refresh 200); gap=0.05 ;;
     broker-removed)
-      midway=('control "{\"cmd\":\"remove_broker\",\"name\":\"broker-a\"}" >/dev/null' 'fault "\"fault\":\"down\""')
+      midway=('cluster_control "{\"cmd\":\"remove_broker\",\"name\":\"broker-a\"}" >/dev/null' 'fault "\"fault\":\"down\""')
       flags=(--timeout 2000 --route-refresh 200); gap=0.05 ;;
     *) echo "fault-matrix: unknown fault '$1' (${all_faults[*]})" >&2; exit 2 ;;
   esac
@@ -118,7 +81,7 @@ configure() {
 settle() {
   local total previous=-1
   for _ in $(seq 1 40); do
-    total=$(control '{"cmd":"log","code":0}' | sed -E 's/.*"total":([0-9]+).*/\1/')
+    total=$(cluster_control '{"cmd":"log","code":0}' | sed -E 's/.*"total":([0-9]+).*/\1/')
     [ "$total" = "$previous" ] && return
     previous=$total
     sleep 0.025
@@ -127,7 +90,7 @@ settle() {
 
 run_cell() {
   local fault_name=$1 mode=$2 strategy=$3
-  start_cluster
+  cluster_start "$cluster_bin" "$work/ready" --brokers 2 --topic Matrix:2
   configure "$fault_name"
   local setting action
   for setting in "${before[@]}"; do fault "$setting"; done
@@ -144,8 +107,8 @@ run_cell() {
   local exit_code=${PIPESTATUS[1]}
   set -e
   settle
-  control '{"cmd":"messages","topic":"Matrix"}' | grep -o '"UNIQ_KEY":"[^"]*"' | cut -d'"' -f4 | sort >"$work/stored" || true
-  stop_cluster
+  cluster_control '{"cmd":"messages","topic":"Matrix"}' | grep -o '"UNIQ_KEY":"[^"]*"' | cut -d'"' -f4 | sort >"$work/stored" || true
+  cluster_stop
 
   local sent failed no_outcome dup lost brokers tried_a worst
   sent=$(grep -c '"status":"SEND_OK"\|"status":"SENT_ONEWAY"\|"status":"FLUSH_\|"status":"SLAVE_' "$work/out" || true)

@@ -8,9 +8,10 @@
 #
 # Usage: scripts/soak.sh MINUTES [RATE=10000]   (RATE: records per second, mqsend --rate)
 # Faults, one at a time on a random broker of three, held 1-3 s then cleared: delay, SYSTEM_BUSY,
-# a random broker error code, close_after, malformed and oversized frames, black hole, down; now
-# and then a slow name server. MQSEND_BIN / MQSEND_CLUSTER_BIN override build/mqsend and
-# build/mqsend-testcluster; MQSEND_SOAK_FLAGS adds mqsend flags (e.g. --latency-fault).
+# a random broker error code, close_after, a malformed, oversized, truncated or garbage frame,
+# responses with a wrong opaque, black hole, down; now and then a slow name server.
+# MQSEND_BIN / MQSEND_CLUSTER_BIN override build/mqsend and build/mqsend-testcluster;
+# MQSEND_SOAK_FLAGS adds mqsend flags (e.g. --latency-fault).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,41 +24,24 @@ for binary in "$mqsend_bin" "$cluster_bin"; do
 done
 records=$(awk -v m="$minutes" -v r="$rate" 'BEGIN { printf "%d", m * 60 * r }')
 
+# shellcheck source=lib/test-cluster.sh
+. scripts/lib/test-cluster.sh
 work=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  cluster_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # The store is off (a long soak would fill memory); the per-topic counters still count.
-"$cluster_bin" --brokers 3 --topic Soak:4 --no-store --log-limit 0 --ready-file "$work/ready" \
-  --quiet >/dev/null 2>&1 &
-cluster_pid=$!
-pids+=("$cluster_pid")
-for _ in $(seq 1 100); do
-  [ -s "$work/ready" ] && break
-  sleep 0.05
-done
-[ -s "$work/ready" ] || { echo "soak: the test cluster did not start" >&2; exit 1; }
-ready=$(cat "$work/ready")
-namesrv=$(sed -E 's/.*"namesrv":"([^"]+)".*/\1/' <<<"$ready")
-control_addr=$(sed -E 's/.*"control":"([^"]+)".*/\1/' <<<"$ready")
-
-control() {
-  local fd reply
-  exec {fd}<>"/dev/tcp/${control_addr%:*}/${control_addr##*:}"
-  printf '%s\n' "$1" >&"$fd"
-  IFS= read -r reply <&"$fd"
-  exec {fd}>&-
-  printf '%s\n' "$reply"
-}
+cluster_start "$cluster_bin" "$work/ready" --brokers 3 --topic Soak:4 --no-store --log-limit 0
 
 # One random fault at a time; every fault and its target go to faults.log.
 inject_faults() {
   local brokers=(broker-a broker-b broker-c) codes=(SYSTEM_ERROR SERVICE_NOT_AVAILABLE 2 205 999)
+  local frame_faults=(malformed oversized truncated garbage)
   while :; do
     sleep "0.$((RANDOM % 9 + 1))"
     local target=${brokers[RANDOM % 3]} fault
@@ -66,16 +50,16 @@ inject_faults() {
       1) fault='"fault":"code","code":"SYSTEM_BUSY","count":50' ;;
       2) fault="\"fault\":\"code\",\"code\":\"${codes[RANDOM % ${#codes[@]}]}\",\"count\":20" ;;
       3) fault="\"fault\":\"close_after\",\"requests\":$((RANDOM % 200))" ;;
-      4) fault='"fault":"malformed","count":1' ;;
-      5) fault='"fault":"oversized","count":1' ;;
+      4) fault="\"fault\":\"${frame_faults[RANDOM % ${#frame_faults[@]}]}\",\"count\":1" ;;
+      5) fault='"fault":"wrong_opaque","count":5' ;;
       6) fault='"fault":"black_hole"' ;;
       7) fault='"fault":"down"' ;;
       8) target=namesrv fault="\"fault\":\"delay\",\"ms\":$((RANDOM % 300 + 50))" ;;
     esac
     echo "$target $fault" >>"$work/faults.log"
-    control "{\"cmd\":\"fault\",\"target\":\"$target\",$fault}" >/dev/null
+    cluster_control "{\"cmd\":\"fault\",\"target\":\"$target\",$fault}" >/dev/null || true
     sleep "$((RANDOM % 3 + 1))"
-    control "{\"cmd\":\"fault\",\"target\":\"$target\",\"fault\":\"clear\"}" >/dev/null
+    cluster_control "{\"cmd\":\"fault\",\"target\":\"$target\",\"fault\":\"clear\"}" >/dev/null || true
   done
 }
 
@@ -113,9 +97,9 @@ exit_code=$?
 set -e
 elapsed=$((SECONDS - started))
 wait "$awk_pid"
-kill "${pids[@]:1}" 2>/dev/null || true
-control '{"cmd":"fault","target":"namesrv","fault":"clear"}' >/dev/null
-accepted=$(control '{"cmd":"status"}' | sed -E 's/.*"messages_accepted":([0-9]+).*/\1/')
+kill "${pids[@]}" 2>/dev/null || true
+cluster_control '{"cmd":"fault","target":"namesrv","fault":"clear"}' >/dev/null
+accepted=$(cluster_control '{"cmd":"status"}' | sed -E 's/.*"messages_accepted":([0-9]+).*/\1/')
 
 count_of() { awk -v s="$1" '$1 == s { print $2 }' "$work/counts" | grep . || echo 0; }
 sent=$(count_of SEND_OK)

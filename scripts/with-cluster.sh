@@ -16,19 +16,13 @@ for arg in "$@"; do
     break
   fi
 done
+# shellcheck source=lib/test-cluster.sh
+. scripts/lib/test-cluster.sh
 ready_file=$(mktemp)
-rm -f "$ready_file"
-"$cluster_bin" "${cluster_args[@]}" --ready-file "$ready_file" --quiet >/dev/null &
-cluster_pid=$!
-trap 'kill "$cluster_pid" 2>/dev/null; wait "$cluster_pid" 2>/dev/null; rm -f "$ready_file"' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$ready_file" ] && break
-  kill -0 "$cluster_pid" 2>/dev/null || { echo "test cluster failed to start" >&2; exit 1; }
-  sleep 0.1
-done
-ready=$(cat "$ready_file")
-NAMESRV_ADDR=$(sed -E 's/.*"namesrv":"([^"]+)".*/\1/' <<<"$ready")
-MQSEND_CLUSTER_CONTROL=$(sed -E 's/.*"control":"([^"]+)".*/\1/' <<<"$ready")
+trap 'cluster_stop; rm -f "$ready_file"' EXIT
+cluster_start "$cluster_bin" "$ready_file" "${cluster_args[@]}"
+NAMESRV_ADDR=$namesrv
+MQSEND_CLUSTER_CONTROL=$control_addr
 export NAMESRV_ADDR MQSEND_CLUSTER_CONTROL
-echo "test cluster: $ready" >&2
+echo "test cluster: $cluster_ready" >&2
 "$@"
