@@ -3,7 +3,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,25 +29,26 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 13> kKindNames = {{
 // Response codes are below 2000 (GO_AWAY = 1500 is the largest).
 constexpr int kLargestResponseCode = 2000;
 
-// The corruption each corrupting fault kind arms, and its name in the status reply.
-constexpr std::array<std::tuple<FaultKind, FrameCorruption, std::string_view>, 5> kCorruptions = {{
-    {FaultKind::kMalformed, FrameCorruption::kMalformed, "malformed"},
-    {FaultKind::kOversized, FrameCorruption::kOversizedLength, "oversized"},
-    {FaultKind::kTruncated, FrameCorruption::kTruncated, "truncated"},
-    {FaultKind::kWrongOpaque, FrameCorruption::kWrongOpaque, "wrong_opaque"},
-    {FaultKind::kGarbage, FrameCorruption::kGarbage, "garbage"},
+// The corruption each corrupting fault kind arms.
+constexpr std::array<std::pair<FaultKind, FrameCorruption>, 5> kCorruptions = {{
+    {FaultKind::kMalformed, FrameCorruption::kMalformed},
+    {FaultKind::kOversized, FrameCorruption::kOversizedLength},
+    {FaultKind::kTruncated, FrameCorruption::kTruncated},
+    {FaultKind::kWrongOpaque, FrameCorruption::kWrongOpaque},
+    {FaultKind::kGarbage, FrameCorruption::kGarbage},
 }};
 
 std::optional<FrameCorruption> corruption_of(FaultKind kind) {
-  for (const auto& [fault, corruption, name] : kCorruptions) {
+  for (const auto& [fault, corruption] : kCorruptions) {
     if (fault == kind) return corruption;
   }
   return std::nullopt;
 }
 
+// The status reply names a corruption by the fault kind that arms it.
 std::string_view corruption_name(FrameCorruption corruption) {
-  for (const auto& [fault, candidate, name] : kCorruptions) {
-    if (candidate == corruption) return name;
+  for (const auto& [kind_name, kind] : kKindNames) {
+    if (corruption_of(kind) == corruption) return kind_name;
   }
   return "none";
 }
@@ -56,12 +56,13 @@ std::string_view corruption_name(FrameCorruption corruption) {
 Error invalid(std::string message) { return Error{error_code::kInvalidArgument, std::move(message)}; }
 
 Result<FaultKind> parse_kind(std::string_view name) {
+  std::string known;
   for (const auto& [kind_name, kind] : kKindNames) {
     if (kind_name == name) return kind;
+    known += known.empty() ? "" : ", ";
+    known += kind_name;
   }
-  return invalid("unknown fault '" + std::string(name) +
-                 "' (down, up, delay, close_after, code, malformed, oversized, truncated, "
-                 "wrong_opaque, garbage, black_hole, clear)");
+  return invalid("unknown fault '" + std::string(name) + "' (" + known + ")");
 }
 
 Result<std::int64_t> parse_count(std::string_view text, std::string_view what) {
@@ -154,9 +155,11 @@ Result<int> parse_response_code(std::string_view text) {
   }
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  // error_code_name's fallback for unnamed codes names none of them.
-  for (int code = 0; code <= kLargestResponseCode && upper != error_code_name(-1); ++code) {
-    if (error_code_name(code) == upper) return code;
+  // error_code_name's fallback for unnamed codes (UNKNOWN) names none of them.
+  if (upper != error_code_name(-1)) {
+    for (int code = 0; code <= kLargestResponseCode; ++code) {
+      if (error_code_name(code) == upper) return code;
+    }
   }
   return invalid("unknown response code '" + std::string(text) + "'");
 }
