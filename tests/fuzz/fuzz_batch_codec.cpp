@@ -3,14 +3,16 @@
 // messages.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 #include "client/producer/batch_codec.hpp"
 #include "frame_body.hpp"
+#include "require.hpp"
 
 namespace {
+
+using mqsend::fuzz::require;
 
 bool same_messages(const std::vector<mqsend::Message>& a, const std::vector<mqsend::Message>& b) {
   if (a.size() != b.size()) return false;
@@ -23,21 +25,20 @@ bool same_messages(const std::vector<mqsend::Message>& a, const std::vector<mqse
 void check(std::string_view body) {
   const auto messages = mqsend::decode_batch(body);
   if (!messages) {
-    if (messages.error().message.empty()) std::abort();
+    require(!messages.error().message.empty());
     return;
   }
   const auto encoded = mqsend::encode_batch(*messages);
   if (!encoded) return;  // e.g. properties over the limit once re-encoded: refused, not wrong
   const auto again = mqsend::decode_batch(*encoded);
-  if (!again) std::abort();
+  require(again.ok());
   // Property text that is not canonical (duplicate keys, stray separators) settles after one
   // round; from then on encoding and decoding are exact inverses.
   const auto settled = mqsend::encode_batch(*again);
-  if (!settled) std::abort();
+  require(settled.ok());
   const auto final_messages = mqsend::decode_batch(*settled);
-  if (!final_messages || !same_messages(*final_messages, *again) || *settled != *mqsend::encode_batch(*final_messages)) {
-    std::abort();
-  }
+  require(final_messages.ok() && same_messages(*final_messages, *again) &&
+          *settled == *mqsend::encode_batch(*final_messages));
 }
 
 }  // namespace

@@ -4,25 +4,26 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "client/remoting/frame_codec.hpp"
+#include "require.hpp"
 #include "same_command.hpp"
 
 namespace {
 
 using mqsend::FrameDecoder;
 using mqsend::RemotingCommand;
+using mqsend::fuzz::require;
 using mqsend::fuzz::same_command;
 
 void check_round_trip(const RemotingCommand& command) {
   const std::string frame = mqsend::encode_frame(command);
   const auto decoded = mqsend::decode_frame_payload(std::string_view(frame).substr(4));
-  if (!decoded.ok() || !same_command(*decoded, command)) std::abort();
-  if (mqsend::encode_frame(*decoded) != frame) std::abort();  // encoding is deterministic
+  require(decoded.ok() && same_command(*decoded, command));
+  require(mqsend::encode_frame(*decoded) == frame);  // encoding is deterministic
 }
 
 struct Outcome {
@@ -48,7 +49,7 @@ Outcome decode_stream(std::string_view input, std::string_view chunk_sizes) {
       check_round_trip(command);
       outcome.frames.push_back(std::move(command));
     }
-    if (outcome.last_state == FrameDecoder::State::kError && error.message.empty()) std::abort();
+    require(outcome.last_state != FrameDecoder::State::kError || !error.message.empty());
   }
   return outcome;
 }
@@ -62,11 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Outcome chunked = decode_stream(input, input.substr(size - std::min<std::size_t>(size, 8)));
   const Outcome bytewise = decode_stream(input, std::string_view("\0", 1));
   for (const Outcome* other : {&chunked, &bytewise}) {
-    if (other->frames.size() != whole.frames.size() || other->last_state != whole.last_state) {
-      std::abort();
-    }
+    require(other->frames.size() == whole.frames.size() && other->last_state == whole.last_state);
     for (std::size_t i = 0; i < whole.frames.size(); ++i) {
-      if (!same_command(other->frames[i], whole.frames[i])) std::abort();
+      require(same_command(other->frames[i], whole.frames[i]));
     }
   }
   return 0;

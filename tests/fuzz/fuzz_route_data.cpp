@@ -3,23 +3,25 @@
 // back to the same route.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "client/route/topic_route_data.hpp"
 #include "frame_body.hpp"
+#include "require.hpp"
 
 namespace {
+
+using mqsend::fuzz::require;
 
 void check(std::string_view json) {
   const auto route = mqsend::parse_topic_route_data(json);
   if (!route) {
-    if (route.error().message.empty()) std::abort();
+    require(!route.error().message.empty());
     return;
   }
   for (const bool legacy : {false, true}) {
     const auto again = mqsend::parse_topic_route_data(mqsend::serialize_topic_route_data(*route, legacy));
-    if (!again || *again != *route) std::abort();
+    require(again.ok() && *again == *route);
   }
 }
 
