@@ -9,19 +9,23 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/credentials.hpp"
+#include "client/producer/producer.hpp"
 #include "client/remoting/tls_options.hpp"
 
 namespace mqsend::cli {
 
-enum class SendMode { kSync, kAsync, kOneway };
+using mqsend::SendMode;
+
+// Defaults come from the client core's (the Java producer's), stated once there.
+inline const ProducerOptions kProducerDefaults{};
 
 // The settings both commands take: reaching the cluster, the topic, the output form. Their
 // flags are defined on `send` and `probe` alike (define_common_options), bound to these fields.
 struct CommonOptions {
   std::string name_servers;           // "host:port;host:port"
   std::string topic;
-  std::int64_t timeout_ms = 3000;     // whole-send budget
-  std::string group = "mqsend_producer";
+  std::int64_t timeout_ms = kProducerDefaults.send_timeout.count();  // whole-send budget
+  std::string group = kProducerDefaults.group;
   std::string name_space;
   std::string serialize = "json";     // json | rocketmq
   bool vip_channel = false;
@@ -34,18 +38,18 @@ struct CommonOptions {
 struct CliOptions : CommonOptions {
   std::string keys;                   // comma-separated
   SendMode mode = SendMode::kSync;
-  int retries = 2;                    // retryTimesWhenSendFailed
-  int async_retries = 2;              // retryTimesWhenSendAsyncFailed
-  bool retry_another_broker_when_not_store_ok = false;
-  bool latency_fault = false;
-  std::vector<std::int64_t> fault_latency_max = {50, 100, 550, 1000, 2000, 3000, 15000};
-  std::vector<std::int64_t> fault_not_available = {0, 0, 30000, 60000, 120000, 180000, 600000};
-  std::int64_t route_refresh_ms = 30000;  // pollNameServerInterval
+  int retries = kProducerDefaults.retries;
+  int async_retries = kProducerDefaults.async_retries;
+  bool retry_another_broker_when_not_store_ok = kProducerDefaults.retry_another_broker_when_not_store_ok;
+  bool latency_fault = kProducerDefaults.fault.enabled;
+  std::vector<std::int64_t> fault_latency_max = kProducerDefaults.fault.latency_max;
+  std::vector<std::int64_t> fault_not_available = kProducerDefaults.fault.not_available_duration;
+  std::int64_t route_refresh_ms = kProducerDefaults.route_refresh.count();
   std::vector<std::string> properties;  // key=value
   int delay_level = 0;
-  std::size_t compress_over = 4096;
-  std::size_t max_size = 4 * 1024 * 1024;
-  std::size_t inflight = 1024;        // async window
+  std::size_t compress_over = kProducerDefaults.compress_over;
+  std::size_t max_size = kProducerDefaults.max_message_size;
+  std::size_t inflight = kProducerDefaults.max_in_flight;  // async window
   bool quiet = false;                 // no per-message lines (the summary stays)
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message

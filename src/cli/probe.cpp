@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -34,16 +33,7 @@ std::string describe(const Error& error) {
 // Failures of the connection rather than of one queue: the broker's other queues would wait
 // out the same fate.
 bool broker_unreachable(int code) {
-  switch (code) {
-    case error_code::kConnectBrokerException:
-    case error_code::kAccessBrokerTimeout:
-    case error_code::kCallTimeout:
-    case error_code::kSendRequestFailed:
-    case error_code::kConnectionClosed:
-      return true;
-    default:
-      return false;
-  }
+  return is_transport_error(code) || error_class(code) == ErrorClass::kTimeout;
 }
 
 bool has_writable_queue_data(const TopicRouteData& route, const std::string& broker) {
@@ -74,44 +64,47 @@ std::vector<BrokerRun> plan_runs(const TopicPublishInfo& info) {
   return sorted;
 }
 
-void probe_broker(Producer& producer, const CommonOptions& options, BrokerRun& run) {
-  std::size_t not_tried = 0;
-  for (const MessageQueue& queue : run.queues) {
-    if (!run.failure_codes.empty() && broker_unreachable(run.failure_codes.back())) {
-      ++not_tried;
-      run.failure_codes.push_back(run.failure_codes.back());
-      continue;
-    }
-    Message message;
-    message.topic = options.topic;
-    message.body = kProbeBody;
-    message.set_tags(options.tags);
-    SendOutcome outcome = producer.send_to_queue(std::move(message), queue);
+// Probes the broker's queues in turn: each send starts from the outcome of the one before.
+void probe_queue(Producer& producer, const CommonOptions& options, BrokerRun& run, std::size_t next) {
+  if (next == run.queues.size()) return;
+  if (!run.failure_codes.empty() && broker_unreachable(run.failure_codes.back())) {
+    const std::size_t not_tried = run.queues.size() - next;
+    run.failure_codes.insert(run.failure_codes.end(), not_tried, run.failure_codes.back());
+    run.probe.errors.push_back(fmt::format("{} more queue(s) not tried: the broker did not answer", not_tried));
+    return;
+  }
+  const MessageQueue& queue = run.queues[next];
+  Message message;
+  message.topic = options.topic;
+  message.body = kProbeBody;
+  message.set_tags(options.tags);
+  producer.send_to_queue(std::move(message), queue, [&producer, &options, &run, next](SendOutcome outcome) {
     if (outcome.result) {
       ++run.probe.queues_ok;
       run.probe.rt_ms.push_back(static_cast<double>(outcome.latency.count()) / 1000.0);
-      continue;
+    } else {
+      run.failure_codes.push_back(outcome.result.error().code);
+      run.probe.errors.push_back(
+          fmt::format("queue {}: {}", run.queues[next].queue_id, describe(outcome.result.error())));
     }
-    run.failure_codes.push_back(outcome.result.error().code);
-    run.probe.errors.push_back(fmt::format("queue {}: {}", queue.queue_id, describe(outcome.result.error())));
-  }
-  if (not_tried > 0) {
-    run.probe.errors.push_back(fmt::format("{} more queue(s) not tried: the broker did not answer", not_tried));
-  }
+    probe_queue(producer, options, run, next + 1);
+  });
 }
 
-// Runs the brokers in parallel; their queues in turn.
+// Runs the brokers in parallel (one send in flight each), their queues in turn.
 std::vector<BrokerProbe> probe_brokers(Producer& producer, const CommonOptions& options,
                                        std::vector<BrokerRun>& runs, RunTally& tally) {
-  std::vector<std::thread> threads;
+  std::size_t most_queues = 0;
   for (BrokerRun& run : runs) {
-    if (!run.queues.empty()) threads.emplace_back([&producer, &options, &run] { probe_broker(producer, options, run); });
+    probe_queue(producer, options, run, 0);
+    most_queues = std::max(most_queues, run.queues.size());
   }
-  for (std::thread& thread : threads) thread.join();
+  // Every send ends within its own budget.
+  producer.flush(Producer::Clock::now() + Milliseconds(options.timeout_ms) * (most_queues + 1));
   std::vector<BrokerProbe> brokers;
   for (BrokerRun& run : runs) {
     tally.sent += run.probe.queues_ok;
-    for (const int code : run.failure_codes) tally.count_failure(code, code < 10000);  // < 10000: a broker's answer
+    for (const int code : run.failure_codes) tally.count_failure(code, is_server_answer(code));
     brokers.push_back(std::move(run.probe));
   }
   return brokers;

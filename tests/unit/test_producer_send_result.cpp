@@ -61,7 +61,7 @@ TEST_CASE("captured error responses become broker errors", "[producer]") {
   REQUIRE_FALSE(bad_queue.ok());
   CHECK(bad_queue.error().code == response_code::kSystemError);
   CHECK(bad_queue.error().message.rfind("CODE: 1  DESC: request queueId[99] is illegal, TopicConfig [", 0) == 0);
-  CHECK(is_retryable_response_code(bad_queue.error().code));
+  CHECK(error_class(bad_queue.error().code) == ErrorClass::kBrokerRetryable);
 
   auto oversize = process_send_response(test::read_vector_frame("send-oversize.resp.bin"), "U", kSentTo);
   REQUIRE_FALSE(oversize.ok());
@@ -69,7 +69,7 @@ TEST_CASE("captured error responses become broker errors", "[producer]") {
   CHECK(oversize.error().message ==
         "CODE: 13  DESC: the message is illegal, maybe msg body or properties length not matched. "
         "msg body length limit 4194304B, msg properties length limit 32KB.");
-  CHECK_FALSE(is_retryable_response_code(oversize.error().code));
+  CHECK(error_class(oversize.error().code) == ErrorClass::kValidation);
 
   RemotingCommand no_remark;
   no_remark.code = response_code::kSystemBusy;
@@ -140,6 +140,6 @@ TEST_CASE("malformed success responses are protocol errors", "[producer]") {
 }
 
 TEST_CASE("retryable broker codes", "[producer]") {
-  for (int code : {17, 14, 1, 16, 204, 205, 2}) CHECK(is_retryable_response_code(code));
-  for (int code : {0, 3, 10, 11, 12, 13, 15, 18, 26, 29, 215, 1500, 10001}) CHECK_FALSE(is_retryable_response_code(code));
+  for (int code : {17, 14, 1, 16, 204, 205, 2}) CHECK((error_class(code) == ErrorClass::kBrokerRetryable));
+  for (int code : {0, 3, 10, 11, 12, 13, 15, 18, 26, 29, 215, 1500, 10001}) CHECK_FALSE((error_class(code) == ErrorClass::kBrokerRetryable));
 }

@@ -24,6 +24,10 @@ DelimitedSource::DelimitedSource(FileDescriptor file, std::string delimiter,
 
 bool DelimitedSource::fill() {
   if (eof_) return false;
+  if (read_wait_ && !read_wait_(fd_)) {
+    eof_ = true;
+    return false;
+  }
   // Drop consumed bytes before growing, so the buffer never holds more than one record + chunk.
   if (start_ > 0) {
     buffer_.erase(0, start_);

@@ -28,6 +28,7 @@ class DelimitedSource final : public RecordSource {
 
   std::optional<InputRecord> next() override;
   std::string error() const override { return error_; }
+  void set_read_wait(ReadWait wait) override { read_wait_ = std::move(wait); }
 
  private:
   bool fill();
@@ -40,6 +41,7 @@ class DelimitedSource final : public RecordSource {
   FileDescriptor owned_;
   int fd_;
   std::string delimiter_;
+  ReadWait read_wait_;
   std::size_t max_record_bytes_;
   std::string buffer_;
   std::size_t start_ = 0;

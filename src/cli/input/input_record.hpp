@@ -3,6 +3,7 @@
 // A record keeps its bytes exactly as read (delimiter excluded) so a failed one can be
 // written back with --failed-output and piped again.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,11 @@ class RecordSource {
   virtual std::optional<InputRecord> next() = 0;
   // Empty unless reading stopped on an I/O error rather than the end of the input.
   virtual std::string error() const = 0;
+
+  // Called before each read that may block, with the descriptor about to be read; returning
+  // false ends the input there (an interrupt). Sources that never block ignore it.
+  using ReadWait = std::function<bool(int fd)>;
+  virtual void set_read_wait(ReadWait) {}
 };
 
 // The failure to report for an oversized record (MESSAGE_ILLEGAL, like a too-large body).

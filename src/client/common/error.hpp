@@ -1,5 +1,7 @@
 #pragma once
-// Errors are values: a stable numeric code and a human message.
+// Errors are values: a stable numeric code and a human message, plus a name and a class
+// that come from one table (error.cpp), so every "is this a transport error? may this be
+// retried?" question has one answer.
 // Codes below 10000 are RocketMQ broker/name-server response codes (ResponseCode.java);
 // codes from 10001 are client-side codes, the first ones matching the Java ClientErrorCode.
 #include <optional>
@@ -28,8 +30,30 @@ inline constexpr int kShutdown = 10106;            // client stopped with the re
 inline constexpr int kMessageIllegal = 13;
 }  // namespace error_code
 
+// What a code means for whoever handles it.
+enum class ErrorClass {
+  kSuccess,
+  // A broker answer that says nothing was stored and another broker may take the message:
+  // the codes Java's sync send retries (DefaultMQProducer.retryResponseCodes, 4.9.8).
+  kBrokerRetryable,
+  kBroker,      // any other broker or name-server answer: final for this message
+  kTransport,   // connect, write, read or timeout failure on one connection
+  kRoute,       // no route, no name server, no such broker in the route
+  kValidation,  // the message or the input itself is wrong (MESSAGE_ILLEGAL, bad argument)
+  kTimeout,     // the whole send budget is spent
+  kShutdown,    // the client stopped with the request pending
+};
+
 // The symbolic name of a code ("SYSTEM_BUSY", "CONNECT_BROKER_EXCEPTION", ...), "UNKNOWN" if none.
 std::string_view error_code_name(int code);
+// The class of a code; unlisted codes below 10000 are kBroker (a server said so).
+ErrorClass error_class(int code);
+std::string_view error_class_name(ErrorClass error_class);
+
+// Shorthands for the questions asked most.
+inline bool is_transport_error(int code) { return error_class(code) == ErrorClass::kTransport; }
+// True when a server (name server or broker) produced the code in a response.
+inline bool is_server_answer(int code) { return code < 10000; }
 
 struct Error {
   int code = 0;
@@ -38,7 +62,7 @@ struct Error {
 
 // A value or an Error. Deliberately small: C++17 has no std::expected.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
@@ -58,7 +82,11 @@ class Result {
   std::variant<T, Error> state_;
 };
 
-// Result for operations without a value.
-using Status = std::optional<Error>;
+// Result for operations without a value: empty on success.
+class [[nodiscard]] Status : public std::optional<Error> {
+ public:
+  using std::optional<Error>::optional;
+  Status(std::optional<Error> status) : std::optional<Error>(std::move(status)) {}  // NOLINT
+};
 
 }  // namespace mqsend

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -39,29 +41,29 @@ BrokerRegistration::BrokerRegistration(RemotingClient& remoting, std::string gro
       group_(std::move(group)),
       client_id_(std::move(client_id)),
       masters_(std::move(masters)),
-      request_timeout_(request_timeout) {
-  ticker_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stop_changed_.wait_for(lock, interval, [this] { return stopping_; })) {
-      lock.unlock();
-      for (const auto& address : masters_()) heartbeat(address);
-      lock.lock();
-    }
-  });
+      request_timeout_(request_timeout),
+      ticker_(remoting.io_context(), interval, [this] {
+        for (const auto& address : masters_()) heartbeat(address);
+      }) {
+  ticker_.start();
 }
 
-BrokerRegistration::~BrokerRegistration() {
+BrokerRegistration::~BrokerRegistration() { stop(); }
+
+void BrokerRegistration::stop() {
+  std::set<std::string> registered;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
+    registered.swap(registered_);
   }
-  stop_changed_.notify_all();
-  ticker_.join();
+  ticker_.stop();
   // All brokers at once, so that one unreachable broker costs one timeout, not one each.
-  std::size_t pending = registered_.size();
+  std::size_t pending = registered.size();
   std::mutex done_mutex;
   std::condition_variable done;
-  for (const auto& address : registered_) {
+  for (const auto& address : registered) {
     RemotingCommand request = RemotingCommand::request(request_code::kUnregisterClient);
     request.ext_fields["clientID"] = client_id_;
     request.ext_fields["producerGroup"] = group_;
@@ -88,6 +90,7 @@ void BrokerRegistration::register_new_masters() {
 void BrokerRegistration::heartbeat(const std::string& address) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
     registered_.insert(address);
   }
   RemotingCommand request = RemotingCommand::request(request_code::kHeartBeat);

@@ -3,17 +3,16 @@
 // with the producer group to each master (at first use, then every interval) so operators see
 // the producer (mqadmin producerConnection) and idle connections stay open; UNREGISTER_CLIENT
 // to each of them when the producer stops. Heartbeats are fire-and-forget: a send never waits
-// on them.
+// on them; the interval is a timer on the remoting I/O loop.
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "client/remoting/remoting_client.hpp"
+#include "client/remoting/repeating_timer.hpp"
 
 namespace mqsend {
 
@@ -25,16 +24,22 @@ std::string heartbeat_body(const std::string& client_id, const std::string& grou
 
 class BrokerRegistration {
  public:
-  // `masters` lists the master addresses currently in use; asked at every interval.
+  // `masters` lists the master addresses currently in use; asked at every interval, on the
+  // I/O thread: it must not block.
   BrokerRegistration(RemotingClient& remoting, std::string group, std::string client_id,
                      std::function<std::vector<std::string>()> masters, Milliseconds interval,
                      Milliseconds request_timeout);
-  // Unregisters from every broker that got a heartbeat (bounded by the request timeout).
-  ~BrokerRegistration();
+  ~BrokerRegistration();  // stop()
+
+  // Stops the heartbeats and unregisters from every broker that got one, waiting for the
+  // answers (each bounded by the request timeout). Idempotent; not on the I/O thread, and
+  // before the remoting client shuts down.
+  void stop();
   BrokerRegistration(const BrokerRegistration&) = delete;
   BrokerRegistration& operator=(const BrokerRegistration&) = delete;
 
   // Sends a heartbeat now to masters not registered yet (cheap when there are none).
+  // Any thread, never blocks.
   void register_new_masters();
 
   const std::string& client_id() const { return client_id_; }
@@ -48,10 +53,9 @@ class BrokerRegistration {
   const std::function<std::vector<std::string>()> masters_;
   const Milliseconds request_timeout_;
   std::mutex mutex_;
-  std::condition_variable stop_changed_;
   bool stopping_ = false;
   std::set<std::string> registered_;
-  std::thread ticker_;
+  RepeatingTimer ticker_;
 };
 
 }  // namespace mqsend

@@ -4,17 +4,18 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <future>
 
 #include "client/producer/batch_codec.hpp"
 #include "client/producer/broker_registration.hpp"
 #include "client/producer/compression.hpp"
 #include "client/producer/message_id.hpp"
 #include "client/producer/name_space.hpp"
+#include "client/producer/outcome_queue.hpp"
 #include "client/producer/properties.hpp"
 #include "client/producer/send_request.hpp"
 #include "client/producer/validators.hpp"
 #include "client/remoting/codes.hpp"
+#include "client/remoting/repeating_timer.hpp"
 #include "client/route/name_server_client.hpp"
 #include "client/route/topic_route_table.hpp"
 
@@ -34,17 +35,6 @@ std::int64_t wall_clock_ms() {
       .count();
 }
 
-// The budget an attempt may use: an equal share of what remains, all of it for the last one.
-Milliseconds attempt_budget(Milliseconds remaining, int attempts_left) {
-  return attempts_left <= 1 ? remaining : remaining / attempts_left;
-}
-
-bool is_transport_error(int code) {
-  return code == error_code::kConnectBrokerException || code == error_code::kAccessBrokerTimeout ||
-         code == error_code::kSendRequestFailed || code == error_code::kConnectionClosed ||
-         code == error_code::kProtocolError;
-}
-
 TopicRouteTable::Options route_table_options(const ProducerOptions& options) {
   TopicRouteTable::Options route_options;
   route_options.default_topic = options.default_topic;
@@ -62,6 +52,10 @@ std::string join(const std::vector<std::string>& items) {
   return joined;
 }
 
+Error broker_not_in_route(const std::string& broker) {
+  return Error{error_code::kBrokerNotExistException, "The broker[" + broker + "] not exist"};
+}
+
 }  // namespace
 
 // A message (or a batch) ready for the wire: validated, ids assigned, compressed or
@@ -73,27 +67,23 @@ struct PreparedMessage {
   bool batch = false;
 };
 
-// One message's send loop state, shared by the attempts of an async send.
+// One send from start to outcome, shared by its route lookup and attempts.
 struct SendState {
   PreparedMessage message;
+  SendMode mode = SendMode::kSync;
   TopicPublishInfoPtr route;
   SteadyClock::time_point start;
-  Milliseconds budget;
-  std::vector<std::string> brokers_tried;
-  std::optional<Error> last_error;
-  Producer::Callback callback;
+  Milliseconds budget{0};
   int attempts_left = 1;
-  bool oneway = false;
-  std::optional<MessageQueue> target;  // a fixed queue instead of the selection
+  std::vector<std::string> brokers_tried;
+  std::string last_broker;
+  std::optional<Error> last_error;
+  std::optional<SendResult> stored_with_warning;  // retry_another_broker_when_not_store_ok
+  std::optional<MessageQueue> target;             // a fixed queue instead of the selection
+  bool route_refreshed = false;                   // for a broker missing from the route
+  Producer::Callback callback;
 
   Milliseconds remaining() const { return budget - elapsed_since(start); }
-
-  // Called once, when the send is over: the broker list moves into the outcome.
-  SendOutcome outcome(Result<SendResult> result) {
-    return SendOutcome{std::move(result), std::move(brokers_tried),
-                       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start),
-                       oneway};
-  }
 
   // Java's "Send [N] times, still failed" error, keeping the code of the last failure.
   Error exhausted(bool call_timeout) const {
@@ -107,6 +97,13 @@ struct SendState {
   }
 };
 
+using SendStatePtr = std::shared_ptr<SendState>;
+
+struct ReadyOutcome {
+  Producer::Callback callback;
+  SendOutcome outcome;
+};
+
 struct Producer::Impl {
   explicit Impl(const ProducerOptions& options)
       : options(options),
@@ -115,28 +112,25 @@ struct Producer::Impl {
         routes(name_servers, route_table_options(options)),
         strategy(options.fault),
         request_options{wrap_namespace(options.name_space, options.group), options.default_topic,
-                        options.default_topic_queue_nums, true, options.serialize} {
+                        options.default_topic_queue_nums, true, options.serialize},
+        route_refresh(remoting->io_context(), routes.retry_gap(),
+                      [this] { routes.refresh_due(this->options.send_timeout); }) {
     if (options.register_with_brokers) {
       registration = std::make_unique<BrokerRegistration>(
           *remoting, request_options.producer_group, make_client_id(),
           [this] { return masters_in_use(); }, options.heartbeat_interval,
           std::min(options.send_timeout, Milliseconds(1000)));
     }
-  }
-
-  ~Impl() {
-    stopping = true;
-    registration.reset();  // unregisters while the connections are still there
-    remoting.reset();      // fails what is still pending while the rest of Impl is alive
+    route_refresh.start();
   }
 
   // Masters of every cached topic's route, for the heartbeats.
   std::vector<std::string> masters_in_use() {
     std::vector<std::string> masters;
     for (const auto& topic : routes.cached_topics()) {
-      auto info = routes.find(topic, std::min(options.send_timeout, Milliseconds(1000)));
+      auto info = routes.cached(topic);
       if (!info) continue;
-      for (const auto& broker : (*info)->route().broker_datas) {
+      for (const auto& broker : info->route().broker_datas) {
         auto master = broker.broker_addrs.find(kMasterBrokerId);
         if (master == broker.broker_addrs.end()) continue;
         if (std::find(masters.begin(), masters.end(), master->second) == masters.end()) {
@@ -157,39 +151,48 @@ struct Producer::Impl {
     return address->substr(0, colon + 1) + std::to_string(port - 2);
   }
 
-  std::optional<MessageQueue> select_queue(const SendState& state, const std::string& last_broker) {
+  std::optional<MessageQueue> select_queue(const SendState& state) {
     if (state.target) return state.target;
-    return strategy.select(*state.route, last_broker);
+    return strategy.select(*state.route, state.last_broker);
   }
 
   void assign_ids(Message& message);
   void apply_namespace(Message& message) const;
   Result<PreparedMessage> prepare(Message& message);
   Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
-  // The shared start of every send: budget, route; nullptr after `callback` got the failure.
-  std::shared_ptr<SendState> start(Result<PreparedMessage> prepared, int attempts,
-                                   bool oneway, Producer::Callback callback);
-  void send_oneway(std::shared_ptr<SendState> state);
-  Result<TopicPublishInfoPtr> find_route(const std::string& topic, Milliseconds timeout);
-  std::optional<std::string> broker_address(const SendState& state, const std::string& broker);
+  // The start of every send: validation, budget, then the route lookup.
+  void start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
+             std::optional<MessageQueue> target, Producer::Callback callback);
+  void on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route);
+  void attempt(const SendStatePtr& state, Milliseconds budget);
+  void dispatch(const SendStatePtr& state, const MessageQueue& queue, const std::string& address,
+                Milliseconds budget);
+  void on_response(const SendStatePtr& state, const MessageQueue& queue, const std::string& address,
+                   SteadyClock::time_point attempt_start, Result<RemotingCommand> response);
+  void on_written(const SendStatePtr& state, const MessageQueue& queue,
+                  SteadyClock::time_point attempt_start, const Status& failed);
+  void on_failure(const SendStatePtr& state, Error error);
   // The last attempt takes the payload instead of copying it: nothing needs it afterwards.
   RemotingCommand request_for(PreparedMessage& message, const MessageQueue& queue,
                               bool last_attempt) const;
-  Result<SendResult> send_sync(SendState& state);
-  void attempt_async(std::shared_ptr<SendState> state, const std::string& last_broker);
-  void finish(const std::shared_ptr<SendState>& state, Result<SendResult> result);
+  void finish(const SendStatePtr& state, Result<SendResult> result);
+  std::size_t poll(Milliseconds timeout);
 
   const ProducerOptions& options;
-  std::unique_ptr<RemotingClient> remoting;
+  std::unique_ptr<RemotingClient> remoting;  // first member: destroyed last
   NameServerClient name_servers;
   TopicRouteTable routes;
   FaultStrategy strategy;
   UniqueIdGenerator ids;
   SendRequestOptions request_options;
-  std::atomic<std::size_t> in_flight{0};
-  std::atomic<bool> stopping{false};
+  RepeatingTimer route_refresh;
   std::unique_ptr<BrokerRegistration> registration;
   std::atomic<const TopicPublishInfo*> last_registered_route{nullptr};
+  OutcomeQueue<ReadyOutcome> outcomes;
+  std::vector<ReadyOutcome> taken;  // poll()'s batch, kept for its capacity (a callback may poll)
+  std::atomic<std::size_t> unreported{0};
+  std::atomic<bool> closing{false};
+  bool closed = false;
 };
 
 // Set once per message, kept across retries (MessageClientIDSetter); WAIT as Java's
@@ -255,26 +258,6 @@ Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& mess
   return prepared;
 }
 
-Result<TopicPublishInfoPtr> Producer::Impl::find_route(const std::string& topic,
-                                                       Milliseconds timeout) {
-  auto route = routes.find(topic, timeout);
-  if (route) return route;
-  // Name servers that could not be reached: the run has no route either way.
-  if (is_transport_error(route.error().code)) {
-    return Error{error_code::kNoNameServerException, route.error().message};
-  }
-  return route;
-}
-
-std::optional<std::string> Producer::Impl::broker_address(const SendState& state,
-                                                          const std::string& broker) {
-  if (auto address = send_address(*state.route, broker)) return address;
-  // The route may have moved on since it was cached (findBrokerAddressInPublish miss).
-  auto refreshed = routes.refresh(state.message.topic, std::max(state.remaining(), Milliseconds(1)));
-  if (refreshed) return send_address(**refreshed, broker);
-  return std::nullopt;
-}
-
 // The born timestamp is taken per attempt, as sendKernelImpl does.
 RemotingCommand Producer::Impl::request_for(PreparedMessage& message, const MessageQueue& queue,
                                             bool last_attempt) const {
@@ -287,243 +270,235 @@ RemotingCommand Producer::Impl::request_for(PreparedMessage& message, const Mess
   return build_send_request(std::move(payload), queue, request_options);
 }
 
-Result<SendResult> Producer::Impl::send_sync(SendState& state) {
-  std::string last_broker;
-  std::optional<SendResult> stored_with_warning;
-  while (state.attempts_left > 0) {
-    const Milliseconds remaining = state.remaining();
-    if (remaining.count() <= 0) {
-      return state.exhausted(true);
-    }
-    auto queue = select_queue(state, last_broker);
-    if (!queue) break;
-    state.brokers_tried.push_back(queue->broker_name);
-    last_broker = queue->broker_name;
-    const Milliseconds budget = attempt_budget(remaining, state.attempts_left);
-    --state.attempts_left;
-    const auto attempt_start = SteadyClock::now();
-    const auto address = broker_address(state, queue->broker_name);
-    if (!address) {
-      state.last_error = Error{error_code::kBrokerNotExistException,
-                               "The broker[" + queue->broker_name + "] not exist"};
-      continue;
-    }
-    auto request = request_for(state.message, *queue, state.attempts_left == 0);
-    auto response = remoting->invoke_sync(*address, std::move(request), budget);
-    const std::int64_t latency = elapsed_since(attempt_start).count();
-    if (!response) {
-      strategy.update(queue->broker_name, latency, true);
-      if (is_transport_error(response.error().code)) routes.mark_stale(state.message.topic);
-      state.last_error = response.error();
-      continue;
-    }
-    auto sent = process_send_response(*response, state.message.uniq_key, *queue, *address);
-    if (!sent) {
-      strategy.update(queue->broker_name, latency, true);
-      if (!is_retryable_response_code(sent.error().code)) {
-        return sent.error();
-      }
-      state.last_error = sent.error();
-      continue;
-    }
-    strategy.update(queue->broker_name, latency, false);
-    if (sent->status == SendStatus::kSendOk || !options.retry_another_broker_when_not_store_ok) {
-      return sent;
-    }
-    stored_with_warning = std::move(sent.value());
-  }
-  if (stored_with_warning) return std::move(*stored_with_warning);
-  return state.exhausted(false);
-}
-
-void Producer::Impl::finish(const std::shared_ptr<SendState>& state, Result<SendResult> result) {
-  in_flight.fetch_sub(1, std::memory_order_relaxed);
-  // Results are shown without the namespace, as Java's SendResult.
-  if (result && !options.name_space.empty()) {
-    result->queue.topic = unwrap_namespace(options.name_space, result->queue.topic);
-  }
-  state->callback(state->outcome(std::move(result)));
-}
-
-void Producer::Impl::attempt_async(std::shared_ptr<SendState> state,
-                                   const std::string& last_broker) {
-  const Milliseconds remaining = state->remaining();
-  if (remaining.count() <= 0 || stopping) {
-    finish(state, state->exhausted(!stopping));
-    return;
-  }
-  auto queue = select_queue(*state, last_broker);
-  if (!queue) {
-    finish(state, state->exhausted(false));
-    return;
-  }
-  state->brokers_tried.push_back(queue->broker_name);
-  const Milliseconds budget = attempt_budget(remaining, state->attempts_left);
-  --state->attempts_left;
-  const auto address = send_address(*state->route, queue->broker_name);
-  if (!address) {
-    state->last_error = Error{error_code::kBrokerNotExistException,
-                              "The broker[" + queue->broker_name + "] not exist"};
-    if (state->attempts_left > 0) {
-      attempt_async(std::move(state), queue->broker_name);
-    } else {
-      finish(state, state->exhausted(false));
-    }
-    return;
-  }
-  auto request = request_for(state->message, *queue, state->attempts_left == 0);
-  const auto attempt_start = SteadyClock::now();
-  remoting->invoke_async(
-      *address, std::move(request), budget,
-      [this, state, queue = *queue, attempt_start, address = *address](
-          Result<RemotingCommand> response) mutable {
-        const std::int64_t latency = elapsed_since(attempt_start).count();
-        if (response) {
-          // Broker answers are final in async mode: only network failures are retried.
-          auto sent = process_send_response(*response, state->message.uniq_key, queue, address);
-          strategy.update(queue.broker_name, latency, !sent.ok());
-          finish(state, std::move(sent));
-          return;
-        }
-        strategy.update(queue.broker_name, latency, true);
-        if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic);
-        state->last_error = response.error();
-        if (state->attempts_left > 0 && !stopping) {
-          attempt_async(std::move(state), queue.broker_name);
-        } else {
-          finish(state, state->exhausted(false));
-        }
-      });
-}
-
-std::shared_ptr<SendState> Producer::Impl::start(Result<PreparedMessage> prepared, int attempts,
-                                                 bool oneway, Producer::Callback callback) {
+void Producer::Impl::start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
+                           std::optional<MessageQueue> target, Producer::Callback callback) {
   auto state = std::make_shared<SendState>();
   state->start = SteadyClock::now();
+  state->mode = mode;
   state->budget = options.send_timeout;
   state->attempts_left = attempts;
-  state->oneway = oneway;
   state->callback = std::move(callback);
-  in_flight.fetch_add(1, std::memory_order_relaxed);
-  if (!prepared) {
-    finish(state, prepared.error());
-    return nullptr;
-  }
+  unreported.fetch_add(1, std::memory_order_relaxed);
+  if (closing) return finish(state, Error{error_code::kShutdown, "the producer is closed"});
+  if (!prepared) return finish(state, prepared.error());
   state->message = std::move(prepared.value());
-  auto route = find_route(state->message.topic, state->remaining());
-  if (!route) {
-    finish(state, route.error());
-    return nullptr;
-  }
-  state->route = std::move(route.value());
-  if (options.queue_target) {
+  if (target) {
+    state->target = std::move(target);
+  } else if (options.queue_target) {
     state->target = MessageQueue{state->message.topic, options.queue_target->broker_name,
                                  options.queue_target->queue_id};
     state->attempts_left = 1;
   }
+  if (state->target) state->target->topic = state->message.topic;
+  const std::string topic = state->message.topic;
+  routes.find_async(topic, options.send_timeout, [this, state](Result<TopicPublishInfoPtr> route) {
+    on_route(state, std::move(route));
+  });
+}
+
+void Producer::Impl::on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route) {
+  if (!route) {
+    // Name servers that could not be reached: the run has no route either way.
+    if (is_transport_error(route.error().code)) {
+      return finish(state, Error{error_code::kNoNameServerException, route.error().message});
+    }
+    return finish(state, route.error());
+  }
+  state->route = std::move(route.value());
   // Only a route not seen before can bring new masters: keep the hot path free of it.
   if (registration && last_registered_route.exchange(state->route.get()) != state->route.get()) {
     registration->register_new_masters();
   }
-  return state;
+  attempt(state, attempt_budget(state->remaining(), state->attempts_left));
 }
 
-// One attempt, no response: the outcome says whether the frame was written.
-void Producer::Impl::send_oneway(std::shared_ptr<SendState> state) {
-  auto queue = select_queue(*state, "");
+void Producer::Impl::attempt(const SendStatePtr& state, Milliseconds budget) {
+  if (closing) return finish(state, Error{error_code::kShutdown, "the producer closed before the send"});
+  if (state->remaining().count() <= 0) return finish(state, state->exhausted(true));
+  auto queue = select_queue(*state);
   if (!queue) return finish(state, state->exhausted(false));
   state->brokers_tried.push_back(queue->broker_name);
-  const auto address = send_address(*state->route, queue->broker_name);
-  if (!address) {
-    return finish(state, Error{error_code::kBrokerNotExistException,
-                               "The broker[" + queue->broker_name + "] not exist"});
+  state->last_broker = queue->broker_name;
+  --state->attempts_left;
+  if (auto address = send_address(*state->route, queue->broker_name)) {
+    return dispatch(state, *queue, *address, budget);
   }
-  auto request = request_for(state->message, *queue, true);
-  remoting->invoke_oneway(
-      *address, std::move(request), state->remaining(),
-      [this, state, queue = *queue](Status failed) {
-        strategy.update(queue.broker_name, elapsed_since(state->start).count(), failed.has_value());
-        if (failed) {
-          if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic);
-          return finish(state, *failed);
-        }
-        SendResult written;
-        written.msg_id = state->message.uniq_key;
-        written.queue = queue;
-        written.queue_offset = -1;
-        finish(state, std::move(written));
-      });
+  if (state->route_refreshed) return on_failure(state, broker_not_in_route(queue->broker_name));
+  // The route may have moved on since it was cached (findBrokerAddressInPublish miss).
+  state->route_refreshed = true;
+  routes.refresh_async(state->message.topic, budget,
+                       [this, state, queue = *queue, budget](Result<TopicPublishInfoPtr> refreshed) {
+                         if (refreshed) state->route = std::move(refreshed.value());
+                         auto address = send_address(*state->route, queue.broker_name);
+                         if (!address) return on_failure(state, broker_not_in_route(queue.broker_name));
+                         const Milliseconds left = std::min(budget, state->remaining());
+                         dispatch(state, queue, *address, std::max(left, Milliseconds(1)));
+                       });
+}
+
+void Producer::Impl::dispatch(const SendStatePtr& state, const MessageQueue& queue,
+                              const std::string& address, Milliseconds budget) {
+  const bool last_attempt = state->attempts_left == 0;
+  auto request = request_for(state->message, queue, last_attempt);
+  const auto attempt_start = SteadyClock::now();
+  if (state->mode == SendMode::kOneway) {
+    remoting->invoke_oneway(address, std::move(request), budget,
+                            [this, state, queue, attempt_start](Status failed) {
+                              on_written(state, queue, attempt_start, failed);
+                            });
+    return;
+  }
+  remoting->invoke_async(address, std::move(request), budget,
+                         [this, state, queue, address, attempt_start](Result<RemotingCommand> response) {
+                           on_response(state, queue, address, attempt_start, std::move(response));
+                         });
+}
+
+void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& queue,
+                                 const std::string& address, SteadyClock::time_point attempt_start,
+                                 Result<RemotingCommand> response) {
+  // The fault strategy measures the attempt only, never the route lookup.
+  const std::int64_t latency = elapsed_since(attempt_start).count();
+  if (!response) {
+    strategy.update(queue.broker_name, latency, true);
+    if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic);
+    return on_failure(state, response.error());
+  }
+  auto sent = process_send_response(*response, state->message.uniq_key, queue, address);
+  strategy.update(queue.broker_name, latency, !sent.ok());
+  if (!sent) return on_failure(state, sent.error());
+  const bool stored_ok = sent->status == SendStatus::kSendOk;
+  if (stored_ok || state->mode != SendMode::kSync || !options.retry_another_broker_when_not_store_ok ||
+      state->attempts_left == 0 || state->remaining().count() <= 0) {
+    return finish(state, std::move(sent));
+  }
+  state->stored_with_warning = std::move(sent.value());
+  attempt(state, attempt_budget(state->remaining(), state->attempts_left));
+}
+
+void Producer::Impl::on_written(const SendStatePtr& state, const MessageQueue& queue,
+                                SteadyClock::time_point attempt_start, const Status& failed) {
+  strategy.update(queue.broker_name, elapsed_since(attempt_start).count(), failed.has_value());
+  if (failed) {
+    if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic);
+    return on_failure(state, *failed);
+  }
+  SendResult written;
+  written.msg_id = state->message.uniq_key;
+  written.queue = queue;
+  written.queue_offset = -1;
+  finish(state, std::move(written));
+}
+
+void Producer::Impl::on_failure(const SendStatePtr& state, Error error) {
+  const ErrorClass failure = error_class(error.code);
+  state->last_error = std::move(error);
+  if (closing) return finish(state, *state->last_error);
+  const RetryStep step = next_step(state->mode, failure, state->attempts_left, state->remaining());
+  switch (step.action) {
+    case RetryStep::Action::kRetry:
+      return attempt(state, step.budget);
+    case RetryStep::Action::kFinishTimeout:
+      if (state->stored_with_warning) return finish(state, std::move(*state->stored_with_warning));
+      return finish(state, state->exhausted(true));
+    case RetryStep::Action::kFinishFailure:
+      if (state->stored_with_warning) return finish(state, std::move(*state->stored_with_warning));
+      // A final answer is returned as it is (Java rethrows it); spent retries say so.
+      if (!is_retryable(state->mode, failure)) return finish(state, *state->last_error);
+      return finish(state, state->exhausted(false));
+  }
+}
+
+void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result) {
+  // Results are shown without the namespace, as Java's SendResult.
+  if (result && !options.name_space.empty()) {
+    result->queue.topic = unwrap_namespace(options.name_space, result->queue.topic);
+  }
+  SendOutcome outcome{std::move(result), std::move(state->brokers_tried),
+                      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - state->start),
+                      state->mode == SendMode::kOneway};
+  outcomes.push(ReadyOutcome{std::move(state->callback), std::move(outcome)});
+}
+
+std::size_t Producer::Impl::poll(Milliseconds timeout) {
+  std::vector<ReadyOutcome> batch;
+  batch.swap(taken);
+  outcomes.take(timeout, batch);
+  const std::size_t count = batch.size();
+  for (auto& ready : batch) {
+    if (ready.callback) ready.callback(std::move(ready.outcome));
+    // The slot frees only once reported: a slow reporter slows the sender down.
+    unreported.fetch_sub(1, std::memory_order_relaxed);
+  }
+  batch.clear();
+  taken.swap(batch);
+  return count;
 }
 
 Producer::Producer(ProducerOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>(options_)) {}
 
-Producer::~Producer() = default;
+Producer::~Producer() { close(); }
 
-std::size_t Producer::in_flight() const { return impl_->in_flight.load(); }
-
-namespace {
-
-// Runs an async-style send to completion on the calling thread.
-SendOutcome wait_for(const std::function<void(Producer::Callback)>& send) {
-  std::promise<SendOutcome> done;
-  auto outcome = done.get_future();
-  send([&done](SendOutcome result) { done.set_value(std::move(result)); });
-  return outcome.get();
+void Producer::send(SendMode mode, Message message, Callback on_outcome) {
+  const int attempts = mode == SendMode::kSync    ? 1 + options_.retries
+                       : mode == SendMode::kAsync ? 1 + options_.async_retries
+                                                  : 1;
+  impl_->start(mode, impl_->prepare(message), attempts, std::nullopt, std::move(on_outcome));
 }
 
-}  // namespace
-
-SendOutcome Producer::send(Message message) {
-  return wait_for([&](Callback callback) {
-    auto state = impl_->start(impl_->prepare(message), 1 + options_.retries, false,
-                              std::move(callback));
-    if (state) impl_->finish(state, impl_->send_sync(*state));
-  });
+void Producer::send_batch(SendMode mode, std::vector<Message> messages, Callback on_outcome) {
+  const int attempts = mode == SendMode::kSync    ? 1 + options_.retries
+                       : mode == SendMode::kAsync ? 1 + options_.async_retries
+                                                  : 1;
+  impl_->start(mode, impl_->prepare_batch(messages), attempts, std::nullopt, std::move(on_outcome));
 }
 
-void Producer::send_async(Message message, Callback callback) {
-  auto state = impl_->start(impl_->prepare(message), 1 + options_.async_retries, false,
-                            std::move(callback));
-  if (state) impl_->attempt_async(std::move(state), "");
+void Producer::send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome) {
+  impl_->start(SendMode::kSync, impl_->prepare(message), 1, queue, std::move(on_outcome));
 }
 
-void Producer::send_oneway(Message message, Callback callback) {
-  auto state = impl_->start(impl_->prepare(message), 1, true, std::move(callback));
-  if (state) impl_->send_oneway(std::move(state));
+std::size_t Producer::poll(Milliseconds timeout) { return impl_->poll(timeout); }
+
+bool Producer::make_room(Milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (impl_->unreported.load() >= options_.max_in_flight) {
+    const auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    impl_->poll(left);
+  }
+  return true;
 }
+
+bool Producer::flush(Clock::time_point deadline) {
+  while (impl_->unreported.load() > 0) {
+    const auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    impl_->poll(left);
+  }
+  return true;
+}
+
+void Producer::close() {
+  if (!impl_->closed) {
+    impl_->closed = true;
+    impl_->closing = true;
+    impl_->route_refresh.stop();
+    if (impl_->registration) impl_->registration->stop();  // while the connections are there
+    // Every send still in flight fails with SHUTDOWN on the I/O thread, which then ends:
+    // from here on every outcome is in the queue.
+    impl_->remoting->shutdown();
+  }
+  while (impl_->unreported.load() > 0 && impl_->poll(Milliseconds(0)) > 0) {
+  }
+}
+
+std::size_t Producer::unreported() const { return impl_->unreported.load(); }
+
+int Producer::outcome_fd() const { return impl_->outcomes.fd(); }
 
 Result<TopicRouteData> Producer::topic_route(const std::string& topic) {
   return impl_->name_servers.get_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
-}
-
-SendOutcome Producer::send_to_queue(Message message, const MessageQueue& queue) {
-  return wait_for([&](Callback callback) {
-    auto state = impl_->start(impl_->prepare(message), 1, false, std::move(callback));
-    if (!state) return;
-    state->target = queue;
-    state->target->topic = state->message.topic;
-    impl_->finish(state, impl_->send_sync(*state));
-  });
-}
-
-SendOutcome Producer::send_batch(std::vector<Message> messages) {
-  return wait_for([&](Callback callback) {
-    auto state = impl_->start(impl_->prepare_batch(messages), 1 + options_.retries, false,
-                              std::move(callback));
-    if (state) impl_->finish(state, impl_->send_sync(*state));
-  });
-}
-
-void Producer::send_batch_async(std::vector<Message> messages, Callback callback) {
-  auto state = impl_->start(impl_->prepare_batch(messages), 1 + options_.async_retries, false,
-                            std::move(callback));
-  if (state) impl_->attempt_async(std::move(state), "");
-}
-
-void Producer::send_batch_oneway(std::vector<Message> messages, Callback callback) {
-  auto state = impl_->start(impl_->prepare_batch(messages), 1, true, std::move(callback));
-  if (state) impl_->send_oneway(std::move(state));
 }
 
 }  // namespace mqsend

@@ -2,10 +2,17 @@
 // The producer: DefaultMQProducer's send path (sendDefaultImpl) for sync, async and oneway
 // sends, on top of the route table, the fault strategy and the remoting client.
 //
+// Threads (librdkafka's rule: internal threads never run user code):
+// - the remoting I/O thread runs every route lookup, attempt, retry decision
+//   (retry_policy.hpp), deadline and timer (heartbeats, route refresh), and pushes each send's
+//   outcome onto the outcome queue; nothing there blocks;
+// - the caller's thread starts sends (send() never blocks on the network) and runs their
+//   callbacks in poll() / make_room() / flush() / close(). A send counts against
+//   max_in_flight from send() until its callback has run, so a caller that reports slowly
+//   slows its own input down instead of stalling the socket reader.
+//
 // Timeout rule (whole-send budget, apache/rocketmq #4720 / #8990): `send_timeout` covers the
-// route lookup and every attempt. No attempt starts once the budget is spent. An attempt that
-// is not the last gets at most an equal share of what remains (remaining / attempts left), so
-// a black-holed first broker cannot eat the whole budget; the last attempt gets all that remains.
+// route lookup and every attempt (retry_policy.hpp).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -19,6 +26,7 @@
 #include "client/common/error.hpp"
 #include "client/producer/fault_strategy.hpp"
 #include "client/producer/message.hpp"
+#include "client/producer/retry_policy.hpp"
 #include "client/producer/send_result.hpp"
 #include "client/remoting/acl_signer.hpp"
 #include "client/remoting/remoting_client.hpp"
@@ -33,12 +41,13 @@ struct QueueTarget {
   int queue_id = 0;
 };
 
+// The Java DefaultMQProducer defaults; the CLI takes its defaults from here.
 struct ProducerOptions {
   std::vector<std::string> name_servers;
   std::string group = "mqsend_producer";
   Milliseconds send_timeout{3000};
   int retries = 2;        // retryTimesWhenSendFailed: sync sends make 1 + retries attempts
-  int async_retries = 2;  // retryTimesWhenSendAsyncFailed: network failures of async sends
+  int async_retries = 2;  // retryTimesWhenSendAsyncFailed
   bool retry_another_broker_when_not_store_ok = false;
   std::size_t max_message_size = 4 * 1024 * 1024;
   std::size_t compress_over = 4096;
@@ -50,11 +59,12 @@ struct ProducerOptions {
   FaultStrategyOptions fault;
   std::string name_space;            // topics and group become "ns%name" (Java namespace)
   bool vip_channel = false;          // send to the broker's VIP port (port - 2)
-  bool register_with_brokers = false;  // HEART_BEAT at first use and every interval, UNREGISTER_CLIENT at exit
+  bool register_with_brokers = false;  // HEART_BEAT at first use and every interval, UNREGISTER_CLIENT at close
   Milliseconds heartbeat_interval{30000};
   std::optional<QueueTarget> queue_target;
   std::optional<AclCredentials> acl;  // sign every request (name server and brokers)
   TlsOptions tls;                     // TLS to name servers and brokers
+  std::size_t max_in_flight = 1024;   // sends started and not yet reported (the window)
 };
 
 // The outcome of one message: a SendResult or an error, plus what it cost.
@@ -67,40 +77,52 @@ struct SendOutcome {
 
 class Producer {
  public:
+  // Runs once per send, on the thread that calls poll(), make_room(), flush() or close(),
+  // outside every producer lock. It may start new sends.
   using Callback = std::function<void(SendOutcome)>;
+  using Clock = std::chrono::steady_clock;
 
   explicit Producer(ProducerOptions options);
-  ~Producer();  // waits for nothing: pending async sends fail with kShutdown
+  ~Producer();  // close()
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
   const ProducerOptions& options() const { return options_; }
 
-  // Sync: up to 1 + retries attempts, each on another broker when possible.
-  SendOutcome send(Message message);
-  // Async: one attempt plus up to async_retries retries on network failures.
-  // `callback` runs once, on the I/O thread, or inline when the message fails before sending.
-  // The route lookup (cached after the first) runs on the calling thread.
-  void send_async(Message message, Callback callback);
-  // Oneway: one attempt; the outcome says whether the frame was written (no SendResult fields
-  // beyond the queue and the message id).
-  void send_oneway(Message message, Callback callback);
-
+  // Starts a send; never waits for the network (the route lookup runs on the I/O thread).
+  // Sync: 1 + retries attempts, each on another broker when possible; async: 1 + async_retries;
+  // oneway: one attempt, the outcome says whether the frame was written (no SendResult
+  // fields beyond the queue and the message id).
+  void send(SendMode mode, Message message, Callback on_outcome);
   // Batches (SEND_BATCH_MESSAGE): members share a topic, have no delay level, get their own
   // UNIQ_KEY; the body is never compressed. The SendResult is the batch's: msg_id and
   // offset_msg_id are comma-separated lists in member order, queue_offset the first member's.
-  SendOutcome send_batch(std::vector<Message> messages);
-  void send_batch_async(std::vector<Message> messages, Callback callback);
-  void send_batch_oneway(std::vector<Message> messages, Callback callback);
+  void send_batch(SendMode mode, std::vector<Message> messages, Callback on_outcome);
+  // Java's send(msg, mq): one sync attempt to this queue.
+  void send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome);
+
+  // Runs the callbacks of the outcomes that are ready, waiting up to `timeout` for the first;
+  // returns how many ran. poll(), make_room(), flush() and close(): one thread at a time.
+  std::size_t poll(Milliseconds timeout);
+  // Polls until fewer than max_in_flight sends are unreported or `timeout` passed; true when
+  // there is room for another send.
+  bool make_room(Milliseconds timeout);
+  // Polls until every send is reported or `deadline` passed; true when none is left.
+  bool flush(Clock::time_point deadline);
+  // Stops: unregisters from the brokers, fails what is still in flight with SHUTDOWN, and
+  // runs every callback left, on the calling thread. Sends started afterwards fail with
+  // SHUTDOWN (reported by the next poll). Idempotent.
+  void close();
+
+  // Sends started and not yet reported.
+  std::size_t unreported() const;
+  // A file descriptor that is readable while outcomes wait for poll(), for callers that
+  // wait on other descriptors too (input).
+  int outcome_fd() const;
 
   // The topic's own route, fresh from the name servers (namespace applied): no cache and no
-  // TBW102 fallback, for checking a topic rather than sending to it.
+  // TBW102 fallback, for checking a topic rather than sending to it. Waits on the caller.
   Result<TopicRouteData> topic_route(const std::string& topic);
-  // Sync send to one given queue: a single attempt, as Java's send(msg, mq).
-  SendOutcome send_to_queue(Message message, const MessageQueue& queue);
-
-  // Requests still in flight (async and oneway).
-  std::size_t in_flight() const;
 
  private:
   struct Impl;

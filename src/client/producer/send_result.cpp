@@ -97,19 +97,4 @@ Result<SendResult> process_send_response(const RemotingCommand& response,
   return result;
 }
 
-bool is_retryable_response_code(int code) {
-  switch (code) {
-    case response_code::kTopicNotExist:
-    case response_code::kServiceNotAvailable:
-    case response_code::kSystemError:
-    case response_code::kNoPermission:
-    case response_code::kNoBuyerId:
-    case response_code::kNotInCurrentUnit:
-    case response_code::kSystemBusy:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace mqsend

@@ -44,9 +44,5 @@ Result<SendResult> process_send_response(const RemotingCommand& response,
                                          const std::string& uniq_key, const MessageQueue& mq,
                                          const std::string& broker_address = "");
 
-// Broker codes the sync send loop retries (retryResponseCodes): the 4.x set 17, 14, 1, 16,
-// 204, 205 plus SYSTEM_BUSY 2 as 5.3.0+ do: flow control is transient and another broker (or
-// the same one a moment later) can take the message.
-bool is_retryable_response_code(int code);
 
 }  // namespace mqsend

@@ -482,6 +482,12 @@ void Connection::expire(SteadyClock::time_point now) {
   expired_.clear();
 }
 
+SteadyClock::time_point Connection::next_deadline() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (state_ == State::kClosed || deadlines_.empty()) return SteadyClock::time_point::max();
+  return deadlines_.front().deadline;
+}
+
 void Connection::compact_deadlines_locked() {
   deadlines_.clear();
   for (const auto& [opaque, request] : pending_) deadlines_.push_back({request.deadline, opaque});

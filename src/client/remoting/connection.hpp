@@ -73,6 +73,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // (a frame partly in the kernel cannot be taken back); abandons a connect attempt nobody
   // waits for any more.
   void expire(SteadyClock::time_point now);
+  // Any thread: the earliest deadline still in the heap (possibly of an answered request),
+  // or time_point::max() when there is none.
+  SteadyClock::time_point next_deadline() const;
 
   // I/O thread: closes the socket and fails every request in flight with `code`;
   // each message is `reason` followed by the request's opaque. A oneway request whose frame

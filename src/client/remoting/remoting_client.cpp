@@ -22,8 +22,8 @@ namespace {
 // Process-wide, like the Java client's RemotingCommand.requestId; wraps to negative.
 std::atomic<std::int32_t> next_opaque{0};
 
-// Deadline resolution: a timed-out request fails at most this much after its deadline.
-constexpr Milliseconds kSweepInterval{5};
+// "No deadline armed" for the deadline timer.
+constexpr SteadyClock::rep kNoDeadline = SteadyClock::time_point::max().time_since_epoch().count();
 
 PendingRequest pending_request(PendingRequest::Handler handler, Milliseconds timeout) {
   return PendingRequest{std::move(handler), SteadyClock::now() + timeout, timeout};
@@ -37,13 +37,19 @@ class RemotingClient::Impl {
       : request_hook_(std::move(request_hook)),
         tls_context_(tls_context_for(tls)),
         work_(asio::make_work_guard(io_)),
-        sweep_timer_(io_),
+        deadline_timer_(io_),
         io_thread_([this] { io_.run(); }) {}
 
-  ~Impl() {
-    shutting_down_ = true;
+  ~Impl() { shutdown(); }
+
+  // Fails what is pending with kShutdown (handlers run on the I/O thread), then joins it.
+  void shutdown() {
+    if (shutting_down_.exchange(true)) {
+      if (io_thread_.joinable()) io_thread_.join();
+      return;
+    }
     asio::post(io_, [this] {
-      sweep_timer_.cancel();
+      deadline_timer_.cancel();
       for (const auto& connection : snapshot()) {
         connection->close(
             error_code::kShutdown,
@@ -53,6 +59,8 @@ class RemotingClient::Impl {
     work_.reset();
     io_thread_.join();
   }
+
+  asio::io_context& io() { return io_; }
 
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -76,9 +84,10 @@ class RemotingClient::Impl {
       }
       bool created = false;
       const auto connection = connection_for(address, created);
+      const auto deadline = pending.deadline;
       if (connection->submit(request.opaque, frame, pending)) {
         if (created) connection->start();
-        ensure_sweeping();
+        arm_deadline_timer(deadline);
         return;
       }
       forget(*connection);  // closed meanwhile: the next round opens a new one
@@ -122,29 +131,43 @@ class RemotingClient::Impl {
     });
   }
 
-  // The sweep timer runs only while requests are in flight. Callers count their request
-  // before calling this; sweep() re-checks the count after clearing the flag, so a request
-  // added during the hand-over is never left without a sweep.
-  void ensure_sweeping() {
-    if (!sweeping_.exchange(true)) asio::post(io_, [this] { schedule_sweep(); });
+  // One timer, armed at the earliest deadline of any request in flight. `armed_at_` lets a
+  // submitting thread skip the post when the timer already fires early enough (deadlines
+  // mostly grow); the sweep sets it to "none" before scanning, so a deadline added during the
+  // scan is either seen by it or posts its own re-arm.
+  void arm_deadline_timer(SteadyClock::time_point deadline) {
+    const auto ticks = deadline.time_since_epoch().count();
+    auto armed = armed_at_.load();
+    while (ticks < armed) {
+      if (armed_at_.compare_exchange_weak(armed, ticks)) {
+        asio::post(io_, [this, deadline] { rearm(deadline); });
+        return;
+      }
+    }
   }
 
-  void schedule_sweep() {
-    sweep_timer_.expires_after(kSweepInterval);
-    sweep_timer_.async_wait([this](const asio::error_code& error) {
+  // I/O thread.
+  void rearm(SteadyClock::time_point deadline) {
+    if (shutting_down_) return;
+    if (timer_set_ && deadline_timer_.expiry() <= deadline) return;
+    timer_set_ = true;
+    deadline_timer_.expires_at(deadline);
+    deadline_timer_.async_wait([this](const asio::error_code& error) {
       if (!error) sweep();
     });
   }
 
   void sweep() {
+    timer_set_ = false;
     if (shutting_down_) return;
+    armed_at_.store(kNoDeadline);
     const auto now = SteadyClock::now();
-    for (const auto& connection : snapshot()) connection->expire(now);
-    if (in_flight_ == 0) {
-      sweeping_ = false;
-      if (in_flight_ == 0 || sweeping_.exchange(true)) return;
+    auto next = SteadyClock::time_point::max();
+    for (const auto& connection : snapshot()) {
+      connection->expire(now);
+      next = std::min(next, connection->next_deadline());
     }
-    schedule_sweep();
+    if (next != SteadyClock::time_point::max()) arm_deadline_timer(next);
   }
 
   // Null without TLS; an error when the TLS settings did not load: every request fails with it.
@@ -159,9 +182,10 @@ class RemotingClient::Impl {
   const Result<std::shared_ptr<asio::ssl::context>> tls_context_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
-  asio::steady_timer sweep_timer_;
+  asio::steady_timer deadline_timer_;
+  bool timer_set_ = false;  // I/O thread only
+  std::atomic<SteadyClock::rep> armed_at_{kNoDeadline};
   std::atomic<std::size_t> in_flight_{0};
-  std::atomic<bool> sweeping_{false};
   std::atomic<bool> shutting_down_{false};
   std::mutex connections_mutex_;
   std::unordered_map<std::string, std::shared_ptr<Connection>> connections_;
@@ -210,5 +234,9 @@ void RemotingClient::invoke_oneway(const std::string& address, RemotingCommand r
 }
 
 std::size_t RemotingClient::pending_requests() const { return impl_->pending_requests(); }
+
+void RemotingClient::shutdown() { impl_->shutdown(); }
+
+asio::io_context& RemotingClient::io_context() { return impl_->io(); }
 
 }  // namespace mqsend

@@ -21,6 +21,10 @@
 #include "client/remoting/remoting_command.hpp"
 #include "client/remoting/tls_options.hpp"
 
+namespace asio {
+class io_context;
+}
+
 namespace mqsend {
 
 using Milliseconds = std::chrono::milliseconds;
@@ -62,6 +66,15 @@ class RemotingClient {
 
   // Number of requests sent and not yet answered or failed, over all connections.
   std::size_t pending_requests() const;
+
+  // Fails every pending request with kShutdown (their handlers run, on the I/O thread), then
+  // stops and joins the I/O thread; later requests fail with kShutdown. Idempotent; the
+  // destructor calls it. Not from inside a handler.
+  void shutdown();
+
+  // The I/O thread's io_context, for timers of the client's users (heartbeats, route
+  // refresh). Handlers posted to it must not block; it stops at shutdown().
+  asio::io_context& io_context();
 
  private:
   class Impl;

@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <utility>
 
 namespace mqsend {
 
 namespace {
-
-// Codes below the client range come from a name server's response.
-bool answered_by_name_server(const Error& error) { return error.code < 10000; }
 
 // Remarks may span lines (TOPIC_NOT_EXIST adds an FAQ link); the first line is the cause.
 std::string describe(const Error& error) {
@@ -30,6 +29,13 @@ Milliseconds remaining_until(std::chrono::steady_clock::time_point deadline) {
   return std::max(Milliseconds(0), std::chrono::duration_cast<Milliseconds>(left));
 }
 
+Result<TopicPublishInfoPtr> wait_for(const std::function<void(TopicRouteTable::Handler)>& start) {
+  auto done = std::make_shared<std::promise<Result<TopicPublishInfoPtr>>>();
+  auto result = done->get_future();
+  start([done](Result<TopicPublishInfoPtr> info) { done->set_value(std::move(info)); });
+  return result.get();
+}
+
 }  // namespace
 
 TopicRouteTable::TopicRouteTable(NameServerClient& name_servers, Options options)
@@ -41,39 +47,88 @@ Milliseconds TopicRouteTable::retry_gap() const {
 }
 
 bool TopicRouteTable::refresh_due(const Entry& entry, std::int64_t now) const {
-  if (entry.refreshing || now - entry.tried_ms < retry_gap().count()) return false;
+  if (!entry.info || entry.querying || now - entry.tried_ms < retry_gap().count()) return false;
   return entry.stale || now - entry.fetched_ms >= options_.refresh_interval.count();
 }
 
-Result<TopicPublishInfoPtr> TopicRouteTable::find(const std::string& topic, Milliseconds timeout) {
-  TopicPublishInfoPtr cached;
-  bool default_topic_fallback = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cache_.find(topic);
-    if (it != cache_.end()) {
-      Entry& entry = it->second;
-      const std::int64_t now = options_.now_ms();
-      if (!refresh_due(entry, now)) return entry.info;
-      entry.refreshing = true;
-      entry.tried_ms = now;
-      cached = entry.info;
-      default_topic_fallback = entry.from_default_topic;
-    }
+void TopicRouteTable::find_async(const std::string& topic, Milliseconds timeout, Handler handler) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Entry& entry = cache_[topic];
+  if (entry.info) {
+    TopicPublishInfoPtr info = entry.info;
+    lock.unlock();
+    handler(std::move(info));
+    return;
   }
-  if (!cached) return refresh(topic, timeout);
-  auto refreshed = query(topic, timeout / 2, default_topic_fallback);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    cache_[topic].refreshing = false;
+  if (entry.failure && !entry.querying &&
+      options_.now_ms() - entry.tried_ms < retry_gap().count()) {
+    Error failure = *entry.failure;
+    lock.unlock();
+    handler(std::move(failure));
+    return;
   }
-  if (refreshed) return refreshed;
-  return cached;
+  start_query_locked(lock, topic, timeout, true, std::move(handler));
 }
 
-Result<TopicPublishInfoPtr> TopicRouteTable::refresh(const std::string& topic,
-                                                     Milliseconds timeout) {
-  return query(topic, timeout, true);
+void TopicRouteTable::refresh_async(const std::string& topic, Milliseconds timeout,
+                                    Handler handler) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  start_query_locked(lock, topic, timeout, true, std::move(handler));
+}
+
+std::size_t TopicRouteTable::refresh_due(Milliseconds timeout, std::function<void()> all_done) {
+  std::vector<std::pair<std::string, bool>> due;  // topic, default-topic fallback
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::int64_t now = options_.now_ms();
+    for (auto& [topic, entry] : cache_) {
+      if (!refresh_due(entry, now)) continue;
+      entry.querying = true;
+      entry.tried_ms = now;
+      due.emplace_back(topic, entry.from_default_topic);
+    }
+  }
+  if (due.empty()) {
+    if (all_done) all_done();
+    return 0;
+  }
+  auto left = std::make_shared<std::atomic<std::size_t>>(due.size());
+  for (const auto& [topic, fallback] : due) {
+    query(topic, timeout, fallback, [this, topic = topic, left, all_done](Result<TopicPublishInfoPtr> result) {
+      complete(topic, std::move(result));
+      if (left->fetch_sub(1) == 1 && all_done) all_done();
+    });
+  }
+  return due.size();
+}
+
+void TopicRouteTable::start_query_locked(std::unique_lock<std::mutex>& lock,
+                                         const std::string& topic, Milliseconds timeout,
+                                         bool default_topic_fallback, Handler handler) {
+  Entry& entry = cache_[topic];
+  if (handler) entry.waiters.push_back(std::move(handler));
+  if (entry.querying) return;
+  entry.querying = true;
+  entry.tried_ms = options_.now_ms();
+  lock.unlock();
+  query(topic, timeout, default_topic_fallback,
+        [this, topic](Result<TopicPublishInfoPtr> result) { complete(topic, std::move(result)); });
+}
+
+void TopicRouteTable::complete(const std::string& topic, Result<TopicPublishInfoPtr> result) {
+  std::vector<Handler> waiters;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& entry = cache_[topic];
+    entry.querying = false;
+    waiters.swap(entry.waiters);
+    if (result) {
+      entry.failure.reset();
+    } else if (!entry.info) {
+      entry.failure = result.error();
+    }
+  }
+  for (auto& waiter : waiters) waiter(result);
 }
 
 void TopicRouteTable::mark_stale(const std::string& topic) {
@@ -82,52 +137,77 @@ void TopicRouteTable::mark_stale(const std::string& topic) {
   if (it != cache_.end()) it->second.stale = true;
 }
 
-Result<TopicPublishInfoPtr> TopicRouteTable::query(const std::string& topic, Milliseconds timeout,
-                                                   bool default_topic_fallback) {
+Result<TopicPublishInfoPtr> TopicRouteTable::find(const std::string& topic, Milliseconds timeout) {
+  return wait_for([&](Handler handler) { find_async(topic, timeout, std::move(handler)); });
+}
+
+Result<TopicPublishInfoPtr> TopicRouteTable::refresh(const std::string& topic,
+                                                     Milliseconds timeout) {
+  return wait_for([&](Handler handler) { refresh_async(topic, timeout, std::move(handler)); });
+}
+
+void TopicRouteTable::query(const std::string& topic, Milliseconds timeout,
+                            bool default_topic_fallback, Handler handler) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto route = name_servers_.get_route(topic, timeout);
-  if (!route) {
-    if (!default_topic_fallback) return route.error();
-    return query_default_topic(topic, route.error(), remaining_until(deadline));
-  }
-  // A route that exists but has no writable master queue is final: no fallback (as in Java).
-  auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
-  if (!info->ok()) return no_route(topic, "the route has no writable master queue");
-  return store(topic, std::move(info), false);
+  name_servers_.get_route_async(
+      topic, timeout,
+      [this, topic, deadline, default_topic_fallback,
+       handler = std::move(handler)](Result<TopicRouteData> route) mutable {
+        if (!route) {
+          if (!default_topic_fallback) return handler(route.error());
+          return query_default_topic(topic, route.error(), remaining_until(deadline),
+                                     std::move(handler));
+        }
+        // A route that exists but has no writable master queue is final: no fallback (as in Java).
+        auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
+        if (!info->ok()) return handler(no_route(topic, "the route has no writable master queue"));
+        TopicPublishInfoPtr stored;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          stored = store_locked(cache_[topic], std::move(info), false);
+        }
+        handler(std::move(stored));
+      });
 }
 
-Result<TopicPublishInfoPtr> TopicRouteTable::query_default_topic(const std::string& topic,
-                                                                 const Error& topic_error,
-                                                                 Milliseconds timeout) {
-  auto route = name_servers_.get_route(options_.default_topic, timeout);
-  if (!route) {
-    const Error& default_error = route.error();
-    if (!answered_by_name_server(topic_error) && !answered_by_name_server(default_error)) {
-      return Error{topic_error.code,
-                   fmt::format("No route info of this topic: {} ({})", topic, topic_error.message)};
-    }
-    return no_route(topic, fmt::format("{}; default topic {}: {}", describe(topic_error),
-                                       options_.default_topic, describe(default_error)));
-  }
-  // The broker creates the topic from the default one on first send; ask for at most
-  // default_topic_queue_nums queues per broker.
-  for (QueueData& queue : route->queue_datas) {
-    const int queue_nums = std::min(options_.default_topic_queue_nums, queue.read_queue_nums);
-    queue.read_queue_nums = queue_nums;
-    queue.write_queue_nums = queue_nums;
-  }
-  auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
-  if (!info->ok()) {
-    return no_route(topic, fmt::format("{}; default topic {} has no writable master queue",
-                                       describe(topic_error), options_.default_topic));
-  }
-  return store(topic, std::move(info), true);
+void TopicRouteTable::query_default_topic(const std::string& topic, Error topic_error,
+                                          Milliseconds timeout, Handler handler) {
+  name_servers_.get_route_async(
+      options_.default_topic, timeout,
+      [this, topic, topic_error = std::move(topic_error),
+       handler = std::move(handler)](Result<TopicRouteData> route) mutable {
+        if (!route) {
+          const Error& default_error = route.error();
+          if (!is_server_answer(topic_error.code) && !is_server_answer(default_error.code)) {
+            return handler(Error{topic_error.code, fmt::format("No route info of this topic: {} ({})",
+                                                               topic, topic_error.message)});
+          }
+          return handler(no_route(topic, fmt::format("{}; default topic {}: {}", describe(topic_error),
+                                                     options_.default_topic, describe(default_error))));
+        }
+        // The broker creates the topic from the default one on first send; ask for at most
+        // default_topic_queue_nums queues per broker.
+        for (QueueData& queue : route->queue_datas) {
+          const int queue_nums = std::min(options_.default_topic_queue_nums, queue.read_queue_nums);
+          queue.read_queue_nums = queue_nums;
+          queue.write_queue_nums = queue_nums;
+        }
+        auto info = std::make_shared<const TopicPublishInfo>(topic, std::move(*route));
+        if (!info->ok()) {
+          return handler(no_route(topic, fmt::format("{}; default topic {} has no writable master queue",
+                                                     describe(topic_error), options_.default_topic)));
+        }
+        TopicPublishInfoPtr stored;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          stored = store_locked(cache_[topic], std::move(info), true);
+        }
+        handler(std::move(stored));
+      });
 }
 
-TopicPublishInfoPtr TopicRouteTable::store(const std::string& topic, TopicPublishInfoPtr info,
-                                           bool from_default_topic) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Entry& entry = cache_[topic];
+TopicPublishInfoPtr TopicRouteTable::store_locked(Entry& entry, TopicPublishInfoPtr info,
+                                                  bool from_default_topic) {
   // An unchanged route keeps its publish info, and so the round-robin position (Java's
   // topicRouteDataIsChange).
   const bool unchanged = entry.info && entry.from_default_topic == from_default_topic &&
@@ -139,11 +219,18 @@ TopicPublishInfoPtr TopicRouteTable::store(const std::string& topic, TopicPublis
   return entry.info;
 }
 
+TopicPublishInfoPtr TopicRouteTable::cached(const std::string& topic) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(topic);
+  return it == cache_.end() ? nullptr : it->second.info;
+}
+
 std::vector<std::string> TopicRouteTable::cached_topics() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> topics;
-  topics.reserve(cache_.size());
-  for (const auto& entry : cache_) topics.push_back(entry.first);
+  for (const auto& [topic, entry] : cache_) {
+    if (entry.info) topics.push_back(topic);
+  }
   return topics;
 }
 

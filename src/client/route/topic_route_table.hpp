@@ -1,22 +1,24 @@
 #pragma once
 // The producer's cache of topic publish info with the TBW102 fallback (tryToFindTopicPublishInfo,
-// protocol reference 6.5) and its periodic refresh (pollNameServerInterval).
+// protocol reference 6.5) and its refresh (MQClientInstance's periodic
+// updateTopicRouteInfoFromNameServer, every pollNameServerInterval).
 //
-// Refresh rule (find()):
-// - cached info younger than refresh_interval is served as is, unless mark_stale() was called
-//   (the producer does after a broker failure);
-// - otherwise one caller queries the name servers again while concurrent callers keep the
-//   cached info; that query gets at most half of the caller's timeout, so that a slow name
-//   server leaves the send time to use the cached route;
-// - a failed refresh keeps serving the cached info; failed refreshes and stale marks lead to a
-//   new query at most once per retry_gap() (refresh_interval / 10, at least 1 s, at most
-//   refresh_interval);
+// Nothing here blocks: lookups run on the remoting I/O thread.
+// - find_async() serves cached info at once, on the calling thread. A topic without info gets
+//   one name-server query, shared by every find that arrives while it runs; their handlers run
+//   when it ends, on the I/O thread. A failed first lookup is remembered: finds within
+//   retry_gap() fail at once with its error instead of each waiting out a dead name server.
+// - refresh_due(), run by the owner's timer, re-reads in the background every cached topic
+//   whose info is older than refresh_interval, or that mark_stale() flagged (the producer
+//   does after a broker failure); a topic is queried at most once per retry_gap()
+//   (refresh_interval / 10, at least 1 s, at most refresh_interval). A failed refresh keeps
+//   the cached info.
 // - info built from the default topic is refreshed by asking for the topic itself first, so
 //   the client switches to the real route once a broker has created the topic; info of the
 //   topic's own route never falls back to the default topic on refresh (as Java's periodic
-//   updateTopicRouteInfoFromNameServer).
+//   refresh).
 //
-// find()/refresh() errors:
+// Errors:
 // - error_code::kNotFoundTopicException "No route info of this topic: T (causes)" when a name
 //   server answered but neither the topic nor the default topic yields a writable queue
 //   (TOPIC_NOT_EXIST for both, a route without writable master queues, ...);
@@ -24,12 +26,13 @@
 //   kNoNameServerException (or kProtocolError for unreadable answers) when no name server gave a
 //   response code at all, so that callers can tell "no route" from "name server unreachable";
 //   the message names the name servers tried.
-// Thread-safe; the lock is never held across a network call.
+// Thread-safe; the lock is never held across a network call or a handler.
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,8 @@ namespace mqsend {
 
 class TopicRouteTable {
  public:
+  using Handler = std::function<void(Result<TopicPublishInfoPtr>)>;
+
   struct Options {
     std::string default_topic = "TBW102";  // createTopicKey
     int default_topic_queue_nums = 4;      // defaultTopicQueueNums
@@ -57,18 +62,25 @@ class TopicRouteTable {
   explicit TopicRouteTable(NameServerClient& name_servers)
       : TopicRouteTable(name_servers, Options{}) {}
 
-  // The cached publish info, refreshed by the rule above; without cached info, refresh().
-  // `timeout` bounds the whole call.
-  Result<TopicPublishInfoPtr> find(const std::string& topic, Milliseconds timeout);
-  // Queries the name servers again now (with the default-topic fallback); the cache is
-  // replaced only on success, and only when the route changed.
-  Result<TopicPublishInfoPtr> refresh(const std::string& topic, Milliseconds timeout);
-  // The next find() of `topic` queries the name servers (subject to retry_gap()).
+  // The rule above; `timeout` bounds a query this call starts.
+  void find_async(const std::string& topic, Milliseconds timeout, Handler handler);
+  // Queries the name servers now (with the default-topic fallback), or joins the query in
+  // flight; the cache is replaced only on success, and only when the route changed.
+  void refresh_async(const std::string& topic, Milliseconds timeout, Handler handler);
+  // Starts the background refreshes that are due (see above); `all_done` runs once they all
+  // ended (at once when none started). Returns how many started.
+  std::size_t refresh_due(Milliseconds timeout, std::function<void()> all_done = {});
+  // The next refresh_due() re-reads `topic` (subject to retry_gap()).
   void mark_stale(const std::string& topic);
 
-  // The least time between two refresh queries of a topic after a failure or a stale mark.
-  Milliseconds retry_gap() const;
+  // find_async / refresh_async waiting on the calling thread (never the I/O thread).
+  Result<TopicPublishInfoPtr> find(const std::string& topic, Milliseconds timeout);
+  Result<TopicPublishInfoPtr> refresh(const std::string& topic, Milliseconds timeout);
 
+  // The cached info, or nullptr; never queries.
+  TopicPublishInfoPtr cached(const std::string& topic) const;
+  // The least time between two queries of a topic.
+  Milliseconds retry_gap() const;
   // Topics with cached publish info, sorted.
   std::vector<std::string> cached_topics() const;
 
@@ -79,17 +91,24 @@ class TopicRouteTable {
     std::int64_t fetched_ms = 0;  // last successful query
     std::int64_t tried_ms = 0;    // last query, successful or not
     bool stale = false;
-    bool refreshing = false;  // a find() is querying; others keep using `info`
+    bool querying = false;
+    std::vector<Handler> waiters;   // for the query in flight
+    std::optional<Error> failure;   // of the last query while there is no info
   };
 
   bool refresh_due(const Entry& entry, std::int64_t now) const;
-  Result<TopicPublishInfoPtr> query(const std::string& topic, Milliseconds timeout,
-                                    bool default_topic_fallback);
-  Result<TopicPublishInfoPtr> query_default_topic(const std::string& topic,
-                                                  const Error& topic_error, Milliseconds timeout);
+  // Starts a query unless one runs; `handler` (if any) waits for it. Requires mutex_ held by
+  // `lock`, which it releases.
+  void start_query_locked(std::unique_lock<std::mutex>& lock, const std::string& topic,
+                          Milliseconds timeout, bool default_topic_fallback, Handler handler);
+  void query(const std::string& topic, Milliseconds timeout, bool default_topic_fallback,
+             Handler handler);
+  void query_default_topic(const std::string& topic, Error topic_error, Milliseconds timeout,
+                           Handler handler);
+  void complete(const std::string& topic, Result<TopicPublishInfoPtr> result);
   // Caches `info` unless the cached info has the same route; returns the cached info.
-  TopicPublishInfoPtr store(const std::string& topic, TopicPublishInfoPtr info,
-                            bool from_default_topic);
+  // Requires mutex_.
+  TopicPublishInfoPtr store_locked(Entry& entry, TopicPublishInfoPtr info, bool from_default_topic);
 
   NameServerClient& name_servers_;
   const Options options_;
