@@ -39,10 +39,10 @@ void stream_messages(MqsendProcess& mqsend, const TestCluster& cluster, const st
                      int first, int count) {
   for (int i = first; i < first + count; ++i) {
     mqsend.write("message " + std::to_string(i) + "\n");
-    const auto stored_all = [&] { return cluster.messages(topic).size() >= static_cast<std::size_t>(i + 1); };
-    wait_until(stored_all, 10s);
+    const auto stored = [&] { return cluster.messages(topic).size(); };
+    wait_until([&] { return stored() >= static_cast<std::size_t>(i + 1); }, 10s);
     INFO("message " << i);
-    REQUIRE(cluster.messages(topic).size() == static_cast<std::size_t>(i + 1));
+    REQUIRE(stored() == static_cast<std::size_t>(i + 1));
   }
 }
 
