@@ -86,7 +86,8 @@ int wait_exit(int pid) {
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
-                          std::chrono::milliseconds limit, const std::vector<std::string>& env) {
+                          std::chrono::milliseconds limit, const std::vector<std::string>& env,
+                          std::chrono::milliseconds stdout_read_delay) {
   signal(SIGPIPE, SIG_IGN);
   Pipes p;
   const auto start = Clock::now();
@@ -101,15 +102,22 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   }
   bool killed = false;
   int open_outputs = 2;
+  const auto read_stdout_from = start + stdout_read_delay;
   while (open_outputs > 0) {
+    const auto now = Clock::now();
+    const bool reading_stdout = now >= read_stdout_from;
     std::vector<pollfd> fds;
-    if (p.out[0] >= 0) fds.push_back({p.out[0], POLLIN, 0});
+    if (p.out[0] >= 0 && reading_stdout) fds.push_back({p.out[0], POLLIN, 0});
     if (p.err[0] >= 0) fds.push_back({p.err[0], POLLIN, 0});
     if (in_fd >= 0) fds.push_back({in_fd, POLLOUT, 0});
-    const auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
     if (left.count() <= 0 && !killed) {
       kill(pid, SIGKILL);
       killed = true;
+    }
+    if (!reading_stdout) {  // wake up when stdout is due to be read
+      left = std::min(left, std::chrono::duration_cast<std::chrono::milliseconds>(read_stdout_from - now) +
+                                std::chrono::milliseconds(1));
     }
     poll(fds.data(), fds.size(), killed ? 1000 : static_cast<int>(std::max<long>(1, left.count())));
     for (const auto& f : fds) {
@@ -239,6 +247,27 @@ std::string MqsendProcess::out_so_far() {
   return out_;
 }
 
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (!condition()) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+std::string first_lines_and_last(const std::string& text, int lines) {
+  std::size_t end = 0;
+  for (int i = 0; i < lines; ++i) {
+    end = text.find('\n', end);
+    if (end == std::string::npos || end + 1 >= text.size()) return text;
+    ++end;
+  }
+  const std::size_t last = text.rfind('\n', text.size() - 2);
+  if (last + 1 <= end) return text;
+  return text.substr(0, end) + "...\n" + text.substr(last + 1);
+}
+
 std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> lines;
   std::istringstream in(text);
@@ -338,9 +367,11 @@ std::vector<nlohmann::json> TestCluster::log() const {
 }
 
 int TestCluster::requests_with_code(int code) const {
-  int count = 0;
-  for (const auto& entry : log()) count += entry.at("code") == code;
-  return count;
+  return static_cast<int>(control({{"cmd", "log"}, {"code", code}}).at("log").size());
+}
+
+bool TestCluster::wait_for_requests(int code, int count, std::chrono::milliseconds limit) const {
+  return wait_until([&] { return requests_with_code(code) >= count; }, limit);
 }
 
 std::map<std::string, int> TestCluster::sends_per_target() const {

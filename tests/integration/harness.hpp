@@ -2,6 +2,7 @@
 // Integration-test harness: runs the real mqsend binary and the bundled test cluster as child
 // processes, and talks to the cluster's control port.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,9 +23,12 @@ struct ProcessResult {
 
 // Runs `argv` (argv[0] is the program path) with `input` on stdin; kills it after `limit`.
 // `env` entries "K=V" are added to the environment; "K=" removes K.
+// `stdout_read_delay`: the child's stdout is not read for that long after the start (a slow
+// reader: once the pipe buffer is full, the child's writes block); stderr is read throughout.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "",
                           std::chrono::milliseconds limit = std::chrono::seconds(30),
-                          const std::vector<std::string>& env = {});
+                          const std::vector<std::string>& env = {},
+                          std::chrono::milliseconds stdout_read_delay = std::chrono::milliseconds(0));
 
 // Runs mqsend with `args`.
 ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input = "",
@@ -63,6 +67,14 @@ class MqsendProcess {
   std::thread err_reader_;
 };
 
+// Polls `condition` every few ms until it holds or `limit` has passed; returns whether it held.
+// For waiting on an effect the test cannot be told about (the cluster's logs and stores).
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit);
+
+// The first `lines` lines of `text`, "...", and its last line (mqsend's summary): stderr with a
+// line per failed record, shortened for a failure message.
+std::string first_lines_and_last(const std::string& text, int lines);
+
 // Every JSON line of `text`.
 std::vector<nlohmann::json> json_lines(const std::string& text);
 
@@ -88,6 +100,8 @@ class TestCluster {
   std::vector<nlohmann::json> log() const;
   // How many logged requests carry request code `code`.
   int requests_with_code(int code) const;
+  // Waits up to `limit` until at least `count` logged requests carry `code`; false if they never did.
+  bool wait_for_requests(int code, int count, std::chrono::milliseconds limit) const;
   // Send requests (codes 10, 310, 320) logged per listener target ("broker-a", "broker-a-vip").
   std::map<std::string, int> sends_per_target() const;
 

@@ -10,7 +10,6 @@
 #include <map>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -21,13 +20,12 @@ using mqsend::test::json_lines;
 using mqsend::test::MqsendProcess;
 using mqsend::test::run_mqsend;
 using mqsend::test::TestCluster;
+using mqsend::test::wait_until;
 using mqsend::test::with_namesrv;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 void control_ok(const TestCluster& cluster, const json& command) {
   const json reply = cluster.control(command);
@@ -41,14 +39,10 @@ void stream_messages(MqsendProcess& mqsend, const TestCluster& cluster, const st
                      int first, int count) {
   for (int i = first; i < first + count; ++i) {
     mqsend.write("message " + std::to_string(i) + "\n");
-    const auto deadline = Clock::now() + 10s;
-    auto stored = cluster.messages(topic).size();
-    while (stored < static_cast<std::size_t>(i + 1) && Clock::now() < deadline) {
-      std::this_thread::sleep_for(5ms);
-      stored = cluster.messages(topic).size();
-    }
+    const auto stored = [&] { return cluster.messages(topic).size(); };
+    wait_until([&] { return stored() >= static_cast<std::size_t>(i + 1); }, 10s);
     INFO("message " << i);
-    REQUIRE(stored == static_cast<std::size_t>(i + 1));
+    REQUIRE(stored() == static_cast<std::size_t>(i + 1));
   }
 }
 
@@ -77,9 +71,27 @@ int count_broker(const std::vector<json>& results, std::size_t from, const std::
   return count;
 }
 
-int route_queries(const TestCluster& cluster) {
-  const json reply = cluster.control({{"cmd", "log"}, {"target", "namesrv"}, {"code", 105}});
-  return static_cast<int>(reply.at("log").size());
+constexpr int kGetRouteInfoByTopic = 105;
+
+int route_queries(const TestCluster& cluster) { return cluster.requests_with_code(kGetRouteInfoByTopic); }
+
+// Waits until mqsend has read the route twice since `before` route queries: the second query
+// started after the first answer was taken in, so the route in use is one read after the change.
+// (mqsend re-reads routes every --route-refresh ms, sending or not.)
+void wait_for_two_route_refreshes(const TestCluster& cluster, int before) {
+  const bool refreshed = cluster.wait_for_requests(kGetRouteInfoByTopic, before + 2, 5s);
+  INFO("route queries before the change: " << before << ", 5 s later: " << route_queries(cluster));
+  REQUIRE(refreshed);
+}
+
+// Milliseconds since the name server logged the last route query (the log's wall clock).
+std::int64_t ms_since_last_route_query(const TestCluster& cluster) {
+  const auto queries = cluster.control({{"cmd", "log"}, {"code", kGetRouteInfoByTopic}}).at("log");
+  if (queries.empty()) return 0;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return now_ms - queries.back().at("time_ms").get<std::int64_t>();
 }
 
 // A listener that accepts connections (the kernel does) and never answers: a black hole.
@@ -115,11 +127,12 @@ TEST_CASE("a broker added mid-stream receives messages without restarting mqsend
   MqsendProcess mqsend(with_namesrv(cluster, {"-t", "Grow", "--json", "--route-refresh", "200"}));
   stream_messages(mqsend, cluster, "Grow", 0, 4);
 
+  const int queries_before = route_queries(cluster);
   const json added = cluster.control({{"cmd", "add_broker"}});
   INFO(added.dump());
   REQUIRE(added.at("ok") == true);
   const std::string new_broker = added.at("broker").at("name");
-  std::this_thread::sleep_for(400ms);  // two refresh periods
+  wait_for_two_route_refreshes(cluster, queries_before);
   stream_messages(mqsend, cluster, "Grow", 4, 12);
 
   const auto results = all_sent(mqsend.wait(), 16);
@@ -136,7 +149,7 @@ TEST_CASE("a broker removed from the route gets no message after a refresh perio
   const int queries_before = route_queries(cluster);
 
   control_ok(cluster, {{"cmd", "remove_broker"}, {"name", "broker-b"}});  // it keeps serving
-  std::this_thread::sleep_for(400ms);
+  wait_for_two_route_refreshes(cluster, queries_before);
   stream_messages(mqsend, cluster, "Shrink", 6, 10);
 
   const auto results = all_sent(mqsend.wait(), 16);
@@ -159,7 +172,10 @@ TEST_CASE("a broker failure re-reads the route before the refresh period",
 
   control_ok(cluster, {{"cmd", "remove_broker"}, {"name", "broker-b"}});
   control_ok(cluster, {{"cmd", "fault"}, {"target", "broker-b"}, {"fault", "down"}});
-  std::this_thread::sleep_for(1100ms);
+  // A stale mark re-reads the route only 1 s after the previous lookup (the retry gap): let
+  // that gap pass, counted from the last lookup the name server saw, so that the first failure
+  // can trigger the re-read.
+  REQUIRE(wait_until([&] { return ms_since_last_route_query(cluster) > 1050; }, 5s));
   stream_messages(mqsend, cluster, "Fail", 4, 10);
 
   const auto results = all_sent(mqsend.wait(), 14);

@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -213,14 +212,17 @@ TEST_CASE("SIGINT mid-stream: reading stops, every record read is accounted for"
   std::string written;
   for (int i = 0; i < 20; ++i) written += "s" + std::to_string(i) + "\n";
   mqsend.write(written);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The window is full once 5 sends (SEND_MESSAGE_V2) have reached the black hole.
+  REQUIRE(cluster.wait_for_requests(310, 5, std::chrono::seconds(5)));
   const auto signalled = std::chrono::steady_clock::now();
   mqsend.signal(SIGINT);
   auto run = mqsend.wait(std::chrono::seconds(10));  // stdin still open: only the signal ends it
-  const auto after_signal = std::chrono::steady_clock::now() - signalled;
+  const auto after_signal_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - signalled)
+                                   .count();
   INFO(run.err);
   CHECK(run.exit_code == 1);
-  CHECK(after_signal < std::chrono::milliseconds(2500));  // bounded by --timeout
+  CHECK(after_signal_ms < 2500);  // bounded by --timeout
   CHECK(run.err.find("(interrupted)") != std::string::npos);
   const auto lines = json_lines(run.out);
   REQUIRE(lines.size() >= 6);  // 5 in flight + 1 waiting for the window
