@@ -322,7 +322,6 @@ TEST_CASE("matrix: a broker slower than the attempt budget", "[integration][matr
 
 TEST_CASE("matrix: a broker answering a retryable code", "[integration][matrix]") {
   const std::string code_name = GENERATE(as<std::string>(), "SYSTEM_BUSY", "SERVICE_NOT_AVAILABLE");
-  const int code = code_name == "SYSTEM_BUSY" ? 2 : 14;
   const Setup setup = generate_setup();
   INFO(code_name << ", " << describe(setup));
   TestCluster cluster = matrix_cluster();
@@ -334,25 +333,17 @@ TEST_CASE("matrix: a broker answering a retryable code", "[integration][matrix]"
   CHECK(run.tried(kFaulty) > 0);
   for (const RecordFate& record : run.records) {
     INFO(record.outcome.dump());
-    if (setup.mode == "sync") {
-      // Retried on the other broker.
-      CHECK(record.outcome.at("broker") == kHealthy);
-      if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
-    } else if (setup.mode == "async") {
-      // Async retries network failures only: a broker's answer is final (Java onExceptionImpl
-      // with needRetry=false).
-      CHECK(record.brokers_tried().size() == 1);
-      if (record.tried(kFaulty)) {
-        REQUIRE(record.failed());
-        CHECK(record.error_code() == code);
-      } else {
-        CHECK(record.status() == "SEND_OK");
-      }
-    } else {
+    if (setup.mode == "oneway") {
       CHECK(record.status() == "SENT_ONEWAY");
+      continue;
     }
+    // Nothing was stored: sync and async alike retry on the other broker (async goes beyond
+    // Java's onExceptionImpl, which retries network failures only).
+    CHECK(record.outcome.at("broker") == kHealthy);
+    if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
   }
-  CHECK(run.process.exit_code == (setup.mode == "async" ? 1 : 0));
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
 }
 
 TEST_CASE("matrix: a broker answering a non-retryable code", "[integration][matrix]") {

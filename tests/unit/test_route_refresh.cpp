@@ -1,5 +1,5 @@
-// TopicRouteTable's periodic and failure-driven refresh (fake clock), and the name server
-// client's share of the timeout per name server.
+// TopicRouteTable's periodic and failure-driven refresh (fake clock), shared and remembered
+// first lookups, and the name server client's share of the timeout per name server.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -88,6 +88,13 @@ struct TableOnFakeClock {
     REQUIRE(found.ok());
     return brokers_of(**found);
   }
+  // What the producer's timer does, waiting until the refreshes it started ended.
+  std::size_t refresh_due(Milliseconds timeout = 3000ms) {
+    std::promise<void> done;
+    const std::size_t started = table.refresh_due(timeout, [&done] { done.set_value(); });
+    done.get_future().wait();
+    return started;
+  }
 
   std::atomic<std::int64_t> now_ms{1000000};
   TopicRouteTable table;
@@ -114,16 +121,22 @@ TEST_CASE("route refresh: cached info is served until the interval, then re-read
   CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
   book.set("T", route_of({"broker-b", "broker-c"}));  // broker-c added, broker-a removed
   clock.advance(999ms);
+  CHECK(clock.refresh_due() == 0);
   CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
   CHECK(server.requests().size() == 1);
 
   clock.advance(1ms);
+  // Finds never query for cached info: the refresh is the timer's.
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+  CHECK(server.requests().size() == 1);
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("T") == Brokers{"broker-b", "broker-c"});
-  CHECK(clock.find_brokers("T") == Brokers{"broker-b", "broker-c"});
+  CHECK(clock.refresh_due() == 0);
   CHECK(server.topics_asked() == Topics{"T", "T"});
 
   clock.advance(1000ms);
   book.set("T", route_of({"broker-b"}));
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
   CHECK(server.requests().size() == 3);
 }
@@ -139,22 +152,24 @@ TEST_CASE("route refresh: a failed refresh keeps the old info and waits the retr
 
   book.erase("T");  // TOPIC_NOT_EXIST: a name server hiccup, not a reason to stop sending
   clock.advance(10000ms);
-  auto kept = clock.table.find("T", 3000ms);
-  REQUIRE(kept.ok());
-  CHECK(brokers_of(**kept) == Brokers{"broker-a"});
+  CHECK(clock.refresh_due() == 1);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a"});
   // The topic's own route never falls back to TBW102 on refresh.
   CHECK(server.topics_asked() == Topics{"T", "T"});
 
   book.set("T", route_of({"broker-z"}));
   clock.advance(999ms);
+  CHECK(clock.refresh_due() == 0);
   CHECK(clock.find_brokers("T") == Brokers{"broker-a"});
   CHECK(server.requests().size() == 2);
   clock.advance(1ms);
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("T") == Brokers{"broker-z"});
   CHECK(server.requests().size() == 3);
 }
 
-TEST_CASE("route refresh: mark_stale re-reads on the next find, at most once per gap", "[route]") {
+TEST_CASE("route refresh: mark_stale re-reads at once (at most once per gap) and finds wait for it",
+          "[route]") {
   RouteBook book;
   book.set("T", route_of({"broker-a", "broker-b"}));
   FakeNameServer server(book.handler());
@@ -163,32 +178,43 @@ TEST_CASE("route refresh: mark_stale re-reads on the next find, at most once per
   TableOnFakeClock clock(client, 30000ms);  // retry gap 3 s
   REQUIRE(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
 
-  clock.table.mark_stale("Unknown");  // harmless
+  clock.table.mark_stale("Unknown", 3000ms);  // harmless
   book.set("T", route_of({"broker-b"}));
-  clock.table.mark_stale("T");
-  clock.advance(2999ms);  // too soon after the last query
+  clock.advance(2999ms);  // too soon after the last query: the mark waits for the timer
+  clock.table.mark_stale("T", 3000ms);
   CHECK(clock.find_brokers("T") == Brokers{"broker-a", "broker-b"});
+  CHECK(server.requests().size() == 1);
   clock.advance(1ms);
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
-  CHECK(clock.find_brokers("T") == Brokers{"broker-b"});  // the mark is consumed
+  CHECK(clock.refresh_due() == 0);  // the mark is consumed
   CHECK(server.requests().size() == 2);
+
+  // Past the gap the mark queries at once, and the next find gets the new route.
+  book.set("T", route_of({"broker-c"}));
+  clock.advance(3000ms);
+  clock.table.mark_stale("T", 3000ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-c"});
+  CHECK(server.requests().size() == 3);
 
   SECTION("a failed stale refresh keeps the info and retries after the gap") {
     book.set_silent(true);
     clock.advance(3000ms);
-    clock.table.mark_stale("T");
-    auto kept = clock.table.find("T", 200ms);
-    REQUIRE(kept.ok());
-    CHECK(brokers_of(**kept) == Brokers{"broker-b"});
-    CHECK(server.requests().size() == 3);
+    clock.table.mark_stale("T", 200ms);
+    const auto start = Clock::now();
+    CHECK(clock.find_brokers("T") == Brokers{"broker-c"});  // after the failed query
+    CHECK(Clock::now() - start >= 150ms);
+    CHECK(server.requests().size() == 4);
 
     book.set_silent(false);
-    book.set("T", route_of({"broker-c"}));
+    book.set("T", route_of({"broker-d"}));
     clock.advance(2999ms);
-    CHECK(clock.find_brokers("T") == Brokers{"broker-b"});
-    clock.advance(1ms);
+    CHECK(clock.refresh_due() == 0);
     CHECK(clock.find_brokers("T") == Brokers{"broker-c"});
-    CHECK(server.requests().size() == 4);
+    clock.advance(1ms);
+    CHECK(clock.refresh_due() == 1);
+    CHECK(clock.find_brokers("T") == Brokers{"broker-d"});
+    CHECK(server.requests().size() == 5);
   }
 }
 
@@ -204,11 +230,13 @@ TEST_CASE("route refresh: TBW102-based info switches to the topic's own route", 
   CHECK(server.topics_asked() == Topics{"New", "TBW102"});
 
   clock.advance(1000ms);  // not created yet: TBW102 again
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("New") == Brokers{"broker-a", "broker-b"});
   CHECK(server.topics_asked() == Topics{"New", "TBW102", "New", "TBW102"});
 
   book.set("New", route_of({"broker-b"}));  // broker-b auto-created it on the first send
   clock.advance(1000ms);
+  CHECK(clock.refresh_due() == 1);
   CHECK(clock.find_brokers("New") == Brokers{"broker-b"});
   CHECK(server.topics_asked() == Topics{"New", "TBW102", "New", "TBW102", "New"});
 }
@@ -224,29 +252,63 @@ TEST_CASE("route refresh: a slow name server never stalls finds that have cached
 
   book.set_silent(true);
   clock.advance(1000ms);
-  // One caller refreshes with at most half of its timeout...
-  auto refreshing = std::async(std::launch::async, [&] {
-    const auto start = Clock::now();
-    auto found = clock.table.find("T", 800ms);
-    return std::make_pair(found.ok(), Clock::now() - start);
-  });
+  const auto refresh_start = Clock::now();
+  std::promise<void> refreshed;
+  REQUIRE(clock.table.refresh_due(400ms, [&refreshed] { refreshed.set_value(); }) == 1);
   const auto wait_limit = Clock::now() + 2s;
   while (server.requests().size() < 2 && Clock::now() < wait_limit) {
     std::this_thread::sleep_for(1ms);
   }
   REQUIRE(server.requests().size() == 2);
-  // ...while the others keep the cached info at once.
+  // While the refresh waits for the silent name server, finds get the cached info at once.
   const auto start = Clock::now();
   auto other = clock.table.find("T", 800ms);
   CHECK(Clock::now() - start < 100ms);
   REQUIRE(other.ok());
   CHECK(brokers_of(**other) == Brokers{"broker-a"});
 
-  const auto [refresher_ok, refresher_elapsed] = refreshing.get();
-  CHECK(refresher_ok);
-  CHECK(refresher_elapsed >= 390ms);
-  CHECK(refresher_elapsed < 400ms + 200ms);
+  refreshed.get_future().wait();
+  const auto refresh_elapsed = Clock::now() - refresh_start;
+  CHECK(refresh_elapsed >= 390ms);
+  CHECK(refresh_elapsed < 400ms + 200ms);
+  CHECK(brokers_of(**clock.table.find("T", 800ms)) == Brokers{"broker-a"});
   CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("route: concurrent first lookups share one query, a failed one is remembered for the gap",
+          "[route]") {
+  RouteBook book;
+  book.set_silent(true);
+  FakeNameServer server(book.handler());
+  RemotingClient remoting;
+  NameServerClient client(remoting, {server.address()});
+  TableOnFakeClock clock(client, 10000ms);  // retry gap 1 s
+
+  std::vector<std::future<Result<TopicPublishInfoPtr>>> finds;
+  for (int i = 0; i < 5; ++i) {
+    finds.push_back(std::async(std::launch::async, [&] { return clock.table.find("T", 300ms); }));
+  }
+  for (auto& find : finds) {
+    const auto found = find.get();
+    REQUIRE_FALSE(found.ok());
+    CHECK(found.error().code == error_code::kAccessBrokerTimeout);
+  }
+  CHECK(server.requests().size() <= 2);  // a late starter may begin a second query
+
+  // Within the gap the failure is served at once, without asking again.
+  const std::size_t asked = server.requests().size();
+  const auto start = Clock::now();
+  auto again = clock.table.find("T", 300ms);
+  CHECK(Clock::now() - start < 100ms);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == error_code::kAccessBrokerTimeout);
+  CHECK(server.requests().size() == asked);
+
+  book.set_silent(false);
+  book.set("T", route_of({"broker-a"}));
+  clock.advance(1000ms);
+  CHECK(clock.find_brokers("T") == Brokers{"broker-a"});
+  CHECK(server.requests().size() == asked + 1);
 }
 
 TEST_CASE("route: a black-holed name server leaves the next one a share of the timeout",
@@ -295,6 +357,7 @@ TEST_CASE("route refresh: an unchanged route keeps its publish info and round ro
   REQUIRE(first.ok());
   const std::uint32_t index = (*first)->next_index();
   clock.advance(1000ms);
+  CHECK(clock.refresh_due() == 1);
   auto same = clock.table.find("T", 3000ms);
   REQUIRE(same.ok());
   CHECK(*same == *first);
@@ -303,6 +366,7 @@ TEST_CASE("route refresh: an unchanged route keeps its publish info and round ro
 
   book.set("T", route_of({"broker-a"}));
   clock.advance(1000ms);
+  CHECK(clock.refresh_due() == 1);
   auto changed = clock.table.find("T", 3000ms);
   REQUIRE(changed.ok());
   CHECK(*changed != *first);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,9 @@ namespace mqsend {
 
 namespace {
 constexpr const char* kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
+// Unregistering is a courtesy at exit: a broker that does not answer in this long (a
+// black-holed one) must not hold the exit up for a whole request timeout.
+constexpr Milliseconds kUnregisterTimeout{300};
 }
 
 std::string make_client_id() {
@@ -67,7 +71,7 @@ void BrokerRegistration::stop() {
     RemotingCommand request = RemotingCommand::request(request_code::kUnregisterClient);
     request.ext_fields["clientID"] = client_id_;
     request.ext_fields["producerGroup"] = group_;
-    remoting_.invoke_async(address, std::move(request), request_timeout_,
+    remoting_.invoke_async(address, std::move(request), std::min(request_timeout_, kUnregisterTimeout),
                            [&](Result<RemotingCommand>) {
                              std::lock_guard<std::mutex> lock(done_mutex);
                              if (--pending == 0) done.notify_all();

@@ -361,7 +361,7 @@ void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& 
   const std::int64_t latency = elapsed_since(attempt_start).count();
   if (!response) {
     strategy.update(queue.broker_name, latency, true);
-    if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic);
+    if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic, options.send_timeout / 2);
     return on_failure(state, response.error());
   }
   auto sent = process_send_response(*response, state->message.uniq_key, queue, address);
@@ -380,7 +380,7 @@ void Producer::Impl::on_written(const SendStatePtr& state, const MessageQueue& q
                                 SteadyClock::time_point attempt_start, const Status& failed) {
   strategy.update(queue.broker_name, elapsed_since(attempt_start).count(), failed.has_value());
   if (failed) {
-    if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic);
+    if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic, options.send_timeout / 2);
     return on_failure(state, *failed);
   }
   SendResult written;

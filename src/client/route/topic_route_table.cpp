@@ -54,7 +54,7 @@ bool TopicRouteTable::refresh_due(const Entry& entry, std::int64_t now) const {
 void TopicRouteTable::find_async(const std::string& topic, Milliseconds timeout, Handler handler) {
   std::unique_lock<std::mutex> lock(mutex_);
   Entry& entry = cache_[topic];
-  if (entry.info) {
+  if (entry.info && !(entry.stale && entry.querying)) {
     TopicPublishInfoPtr info = entry.info;
     lock.unlock();
     handler(std::move(info));
@@ -67,13 +67,15 @@ void TopicRouteTable::find_async(const std::string& topic, Milliseconds timeout,
     handler(std::move(failure));
     return;
   }
-  start_query_locked(lock, topic, timeout, true, std::move(handler));
+  // No info yet, or a broker failure is being looked into: wait for the query.
+  start_query_locked(lock, topic, timeout, !entry.info || entry.from_default_topic, std::move(handler),
+                     true);
 }
 
 void TopicRouteTable::refresh_async(const std::string& topic, Milliseconds timeout,
                                     Handler handler) {
   std::unique_lock<std::mutex> lock(mutex_);
-  start_query_locked(lock, topic, timeout, true, std::move(handler));
+  start_query_locked(lock, topic, timeout, true, std::move(handler), false);
 }
 
 std::size_t TopicRouteTable::refresh_due(Milliseconds timeout, std::function<void()> all_done) {
@@ -104,9 +106,10 @@ std::size_t TopicRouteTable::refresh_due(Milliseconds timeout, std::function<voi
 
 void TopicRouteTable::start_query_locked(std::unique_lock<std::mutex>& lock,
                                          const std::string& topic, Milliseconds timeout,
-                                         bool default_topic_fallback, Handler handler) {
+                                         bool default_topic_fallback, Handler handler,
+                                         bool cached_on_failure) {
   Entry& entry = cache_[topic];
-  if (handler) entry.waiters.push_back(std::move(handler));
+  if (handler) entry.waiters.emplace_back(std::move(handler), cached_on_failure);
   if (entry.querying) return;
   entry.querying = true;
   entry.tried_ms = options_.now_ms();
@@ -116,7 +119,8 @@ void TopicRouteTable::start_query_locked(std::unique_lock<std::mutex>& lock,
 }
 
 void TopicRouteTable::complete(const std::string& topic, Result<TopicPublishInfoPtr> result) {
-  std::vector<Handler> waiters;
+  std::vector<std::pair<Handler, bool>> waiters;
+  TopicPublishInfoPtr cached;  // a failed refresh keeps serving it
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Entry& entry = cache_[topic];
@@ -124,17 +128,29 @@ void TopicRouteTable::complete(const std::string& topic, Result<TopicPublishInfo
     waiters.swap(entry.waiters);
     if (result) {
       entry.failure.reset();
-    } else if (!entry.info) {
+    } else if (entry.info) {
+      cached = entry.info;
+    } else {
       entry.failure = result.error();
     }
   }
-  for (auto& waiter : waiters) waiter(result);
+  for (auto& [waiter, cached_on_failure] : waiters) {
+    if (!result && cached && cached_on_failure) {
+      waiter(cached);
+    } else {
+      waiter(result);
+    }
+  }
 }
 
-void TopicRouteTable::mark_stale(const std::string& topic) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void TopicRouteTable::mark_stale(const std::string& topic, Milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
   auto it = cache_.find(topic);
-  if (it != cache_.end()) it->second.stale = true;
+  if (it == cache_.end() || !it->second.info) return;
+  Entry& entry = it->second;
+  entry.stale = true;
+  if (!refresh_due(entry, options_.now_ms())) return;
+  start_query_locked(lock, topic, timeout, entry.from_default_topic, nullptr, true);
 }
 
 Result<TopicPublishInfoPtr> TopicRouteTable::find(const std::string& topic, Milliseconds timeout) {

@@ -9,10 +9,12 @@
 //   when it ends, on the I/O thread. A failed first lookup is remembered: finds within
 //   retry_gap() fail at once with its error instead of each waiting out a dead name server.
 // - refresh_due(), run by the owner's timer, re-reads in the background every cached topic
-//   whose info is older than refresh_interval, or that mark_stale() flagged (the producer
-//   does after a broker failure); a topic is queried at most once per retry_gap()
-//   (refresh_interval / 10, at least 1 s, at most refresh_interval). A failed refresh keeps
-//   the cached info.
+//   whose info is older than refresh_interval.
+// - mark_stale() (the producer calls it after a broker failure) re-reads the topic at once;
+//   finds of the topic wait for that query rather than pick the failed broker again.
+// - A topic is queried at most once per retry_gap() (refresh_interval / 10, at least 1 s, at
+//   most refresh_interval); a stale mark within the gap waits for refresh_due(). A failed
+//   refresh keeps the cached info, and the finds that waited for it get that.
 // - info built from the default topic is refreshed by asking for the topic itself first, so
 //   the client switches to the real route once a broker has created the topic; info of the
 //   topic's own route never falls back to the default topic on refresh (as Java's periodic
@@ -34,6 +36,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/common/error.hpp"
@@ -70,8 +73,9 @@ class TopicRouteTable {
   // Starts the background refreshes that are due (see above); `all_done` runs once they all
   // ended (at once when none started). Returns how many started.
   std::size_t refresh_due(Milliseconds timeout, std::function<void()> all_done = {});
-  // The next refresh_due() re-reads `topic` (subject to retry_gap()).
-  void mark_stale(const std::string& topic);
+  // Re-reads `topic` now, or at the first refresh_due() after the retry gap; `timeout`
+  // bounds the query it starts.
+  void mark_stale(const std::string& topic, Milliseconds timeout);
 
   // find_async / refresh_async waiting on the calling thread (never the I/O thread).
   Result<TopicPublishInfoPtr> find(const std::string& topic, Milliseconds timeout);
@@ -92,7 +96,8 @@ class TopicRouteTable {
     std::int64_t tried_ms = 0;    // last query, successful or not
     bool stale = false;
     bool querying = false;
-    std::vector<Handler> waiters;   // for the query in flight
+    // For the query in flight; finds take the cached info when it fails, refreshes the error.
+    std::vector<std::pair<Handler, bool>> waiters;
     std::optional<Error> failure;   // of the last query while there is no info
   };
 
@@ -100,7 +105,8 @@ class TopicRouteTable {
   // Starts a query unless one runs; `handler` (if any) waits for it. Requires mutex_ held by
   // `lock`, which it releases.
   void start_query_locked(std::unique_lock<std::mutex>& lock, const std::string& topic,
-                          Milliseconds timeout, bool default_topic_fallback, Handler handler);
+                          Milliseconds timeout, bool default_topic_fallback, Handler handler,
+                          bool cached_on_failure);
   void query(const std::string& topic, Milliseconds timeout, bool default_topic_fallback,
              Handler handler);
   void query_default_topic(const std::string& topic, Error topic_error, Milliseconds timeout,
