@@ -462,12 +462,12 @@ std::size_t Producer::poll(Milliseconds timeout) { return impl_->poll(timeout); 
 
 bool Producer::make_room(Milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  while (impl_->unreported.load() >= options_.max_in_flight) {
+  for (;;) {
+    if (impl_->unreported.load() < options_.max_in_flight) return true;
     const auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    impl_->poll(left);
+    impl_->poll(std::max(left, Milliseconds(0)));
+    if (left.count() <= 0) return impl_->unreported.load() < options_.max_in_flight;
   }
-  return true;
 }
 
 bool Producer::flush(Clock::time_point deadline) {
