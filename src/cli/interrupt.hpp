@@ -4,7 +4,8 @@
 // thread is the one interrupted.
 namespace mqsend::cli {
 
-// Installs the handlers and blocks both signals in the calling thread; threads started after
+// Installs the handlers (leaving a signal ignored by the parent ignored) and blocks both
+// signals in the calling thread; threads started after
 // this inherit the block. Call unblock_interrupts() once those threads exist.
 void install_interrupt_handlers();
 void unblock_interrupts();

@@ -258,3 +258,18 @@ TEST_CASE("a closed stdout does not lose the accounting", "[integration][streami
   CHECK(run.out.find("exit=0") != std::string::npos);
   CHECK(cluster.messages("Pipe").size() == 2000);
 }
+
+TEST_CASE("a SIGINT ignored by the parent stays ignored (background job of a script)", "[integration][streaming]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Bg:2"});
+  // A non-interactive shell starts `cmd &` with SIGINT ignored; a ^C for the script's process
+  // group must not stop the job.
+  const std::string script =
+      "trap '' INT; seq 1 10 | '" MQSEND_BIN "' -n " + cluster.namesrv() +
+      " -t Bg --rate 10 -q & pid=$!; sleep 0.3; kill -INT $pid; wait $pid; echo rc=$?";
+  auto run = mqsend::test::run_process({"/bin/sh", "-c", script});
+  INFO(run.err);
+  CHECK(run.out.find("rc=0") != std::string::npos);
+  CHECK(run.err.find("sent 10, failed 0") != std::string::npos);
+  CHECK(run.err.find("(interrupted)") == std::string::npos);
+  CHECK(cluster.messages("Bg").size() == 10);
+}
