@@ -273,7 +273,24 @@ void Connection::on_read(std::size_t bytes) {
           fmt::format("protocol error on {}: {}", address_, decode_error.message));
     return;
   }
+  close_if_retired_and_idle();
+  if (closed()) return;
   read();
+}
+
+void Connection::retire() {
+  retiring_ = true;
+  close_if_retired_and_idle();
+}
+
+void Connection::close_if_retired_and_idle() {
+  if (!retiring_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed || !pending_.empty()) return;
+  }
+  close(error_code::kConnectionClosed,
+        fmt::format("connection to {} retired after a request timed out", address_));
 }
 
 void Connection::answer_server_request(const RemotingCommand& request) {
@@ -414,7 +431,7 @@ void Connection::close(int code, const std::string& reason) {
   for (auto& [request, failure] : failures) request.fail(std::move(failure));
 }
 
-void Connection::expire(SteadyClock::time_point now) {
+bool Connection::expire(SteadyClock::time_point now) {
   bool connecting = false;
   bool stalled = false;  // a write outlived the deadline of a oneway frame it carries
   bool abandon = false;
@@ -422,7 +439,7 @@ void Connection::expire(SteadyClock::time_point now) {
   Failures failures;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ == State::kClosed) return;
+    if (state_ == State::kClosed) return false;
     bool expired_queued = false;
     while (!deadlines_.empty() && deadlines_.front().deadline <= now) {
       std::pop_heap(deadlines_.begin(), deadlines_.end());
@@ -459,6 +476,7 @@ void Connection::expire(SteadyClock::time_point now) {
   }
   if (stalled || abandon) tear_down();
   for (auto& [request, failure] : failures) request.fail(std::move(failure));
+  bool response_timed_out = false;
   for (auto& [opaque, request] : expired_) {
     const auto timeout_ms = request.timeout.count();
     if (connecting) {
@@ -470,6 +488,7 @@ void Connection::expire(SteadyClock::time_point now) {
                          fmt::format("write to {} timed out after {} ms (opaque {})", address_,
                                      timeout_ms, opaque)});
     } else {
+      response_timed_out = true;
       const std::string unmatched_note =
           unmatched == 0 ? ""
                          : fmt::format("; {} response(s) on this connection matched no request",
@@ -480,6 +499,8 @@ void Connection::expire(SteadyClock::time_point now) {
     }
   }
   expired_.clear();
+  close_if_retired_and_idle();
+  return response_timed_out;
 }
 
 SteadyClock::time_point Connection::next_deadline() const {

@@ -71,8 +71,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // I/O thread: fails the requests whose deadline has passed and drops their queued frames;
   // closes the connection when a write outlives the deadline of a oneway frame it carries
   // (a frame partly in the kernel cannot be taken back); abandons a connect attempt nobody
-  // waits for any more.
-  void expire(SteadyClock::time_point now);
+  // waits for any more. True when a request on the open connection waited out its deadline
+  // for a response: the owner then retires the connection.
+  bool expire(SteadyClock::time_point now);
+
+  // I/O thread: no new request comes to this connection (its owner dials a new one); it
+  // closes once the requests still on it are answered or expired, each within its own
+  // deadline. Java's clientCloseSocketIfTimeout, without failing the other requests early.
+  void retire();
   // Any thread: the earliest deadline still in the heap (possibly of an answered request),
   // or time_point::max() when there is none.
   SteadyClock::time_point next_deadline() const;
@@ -148,6 +154,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // After close_locked: stops socket and resolver, tells the owner.
   void tear_down();
   void compact_deadlines_locked();
+  // I/O thread: closes a retiring connection that has nothing left in flight.
+  void close_if_retired_and_idle();
 
   asio::io_context& io_;
   const std::string address_;
@@ -170,6 +178,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Responses whose opaque no pending request had (late, or a confused peer): a timeout
   // names them, as they are the likely reason nothing was answered.
   std::size_t unmatched_responses_ = 0;
+  bool retiring_ = false;  // I/O thread only
 
   // I/O thread only, but for submit() handing it the rest of a direct write while no write
   // is in progress (under mutex_).

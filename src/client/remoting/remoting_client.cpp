@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <asio.hpp>
 #include <atomic>
 #include <future>
@@ -115,13 +116,31 @@ class RemotingClient::Impl {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     auto it = connections_.find(connection.address());
     if (it != connections_.end() && it->second.get() == &connection) connections_.erase(it);
+    retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
+                                  [&](const auto& retired) { return retired.get() == &connection; }),
+                   retired_.end());
   }
 
+  // A request on `connection` waited out its deadline: the peer may be gone without a word
+  // (half-open), so the next request dials anew (Java's clientCloseSocketIfTimeout).
+  void retire(const std::shared_ptr<Connection>& connection) {
+    {
+      std::lock_guard<std::mutex> lock(connections_mutex_);
+      auto it = connections_.find(connection->address());
+      if (it == connections_.end() || it->second != connection) return;  // retired already
+      connections_.erase(it);
+      retired_.push_back(connection);
+    }
+    connection->retire();
+  }
+
+  // Open connections and retired ones still settling their requests.
   std::vector<std::shared_ptr<Connection>> snapshot() {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     std::vector<std::shared_ptr<Connection>> connections;
-    connections.reserve(connections_.size());
+    connections.reserve(connections_.size() + retired_.size());
     for (const auto& entry : connections_) connections.push_back(entry.second);
+    connections.insert(connections.end(), retired_.begin(), retired_.end());
     return connections;
   }
 
@@ -164,7 +183,7 @@ class RemotingClient::Impl {
     const auto now = SteadyClock::now();
     auto next = SteadyClock::time_point::max();
     for (const auto& connection : snapshot()) {
-      connection->expire(now);
+      if (connection->expire(now)) retire(connection);
       next = std::min(next, connection->next_deadline());
     }
     if (next != SteadyClock::time_point::max()) arm_deadline_timer(next);
@@ -189,6 +208,7 @@ class RemotingClient::Impl {
   std::atomic<bool> shutting_down_{false};
   std::mutex connections_mutex_;
   std::unordered_map<std::string, std::shared_ptr<Connection>> connections_;
+  std::vector<std::shared_ptr<Connection>> retired_;
   std::thread io_thread_;  // last member: starts once everything it uses exists
 };
 

@@ -2,6 +2,10 @@
 // TCP transport on standalone Asio: one connection per "host:port", reused across requests,
 // many requests in flight per connection matched by opaque, a deadline on every request;
 // optionally TLS on every connection (TlsOptions).
+// Recycling rule: a connection on which a request waited out its deadline for a response is
+// retired: the next request to that address dials a new connection, and the retired one
+// closes once its other requests are answered or have timed out (each within its own
+// deadline). A half-open connection is so given up after one timeout.
 //
 // The client owns its io_context and one I/O thread. Every public method is thread-safe.
 // Handlers run on the I/O thread, exactly once each, and must not block.
