@@ -757,3 +757,36 @@ TEST_CASE("a oneway that times out while queued is never sent", "[transport]") {
 
 }  // namespace
 }  // namespace mqsend
+
+namespace mqsend {
+
+TEST_CASE("a timed-out request retires its connection: the next request dials anew", "[transport]") {
+  // The first connection goes silent (half-open: open, nothing answered); later ones answer.
+  ScriptedServer server([](ScriptedServer::Session& session, const RemotingCommand& request) {
+    if (session.index() > 0 || request.body == "answered") session.send(echo_of(request));
+  });
+  RemotingClient client;
+
+  REQUIRE(client.invoke_sync(server.address(), request_with_body("answered"), 2000ms).ok());
+  // A request still in flight on the old connection keeps its own deadline.
+  std::promise<Result<RemotingCommand>> late;
+  client.invoke_async(server.address(), request_with_body("late"), 600ms,
+                      [&late](Result<RemotingCommand> response) { late.set_value(std::move(response)); });
+  auto lost = client.invoke_sync(server.address(), request_with_body("lost"), 200ms);
+  REQUIRE_FALSE(lost.ok());
+  CHECK(lost.error().code == error_code::kAccessBrokerTimeout);
+
+  auto next = client.invoke_sync(server.address(), request_with_body("next"), 2000ms);
+  REQUIRE(next.ok());
+  CHECK(next->body == "next");
+  CHECK(server.accepted() == 2);
+
+  const auto start = Clock::now();
+  auto late_result = late.get_future().get();
+  REQUIRE_FALSE(late_result.ok());
+  CHECK(late_result.error().code == error_code::kAccessBrokerTimeout);  // not failed early
+  CHECK(Clock::now() - start > 200ms);
+  CHECK(client.pending_requests() == 0);
+}
+
+}  // namespace mqsend
