@@ -10,7 +10,7 @@ namespace mqsend {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 13> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 14> kKindNames = {{
     {"down", FaultKind::kDown},
     {"up", FaultKind::kUp},
     {"delay", FaultKind::kDelay},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 13> kKindNames = {{
     {"wrong_opaque", FaultKind::kWrongOpaque},
     {"garbage", FaultKind::kGarbage},
     {"black_hole", FaultKind::kBlackHole},
+    {"half_open", FaultKind::kHalfOpen},
     {"clear", FaultKind::kClear},
 }};
 
@@ -120,10 +121,13 @@ void FaultState::apply(const FaultSpec& spec) {
       corruption_.arm(*corruption_of(spec.kind), spec.count);
       break;
     case FaultKind::kBlackHole: black_hole_ = true; break;
+    case FaultKind::kHalfOpen: ++half_open_generation_; break;
     case FaultKind::kClear: {
       const std::uint64_t generation = close_after_generation_;
+      const std::uint64_t half_open = half_open_generation_;
       *this = FaultState();
       close_after_generation_ = generation + 1;
+      half_open_generation_ = half_open;
       break;
     }
   }
@@ -133,6 +137,7 @@ nlohmann::json FaultState::to_json() const {
   nlohmann::json out = nlohmann::json::object();
   out["down"] = down_;
   out["black_hole"] = black_hole_;
+  out["half_open_generation"] = half_open_generation_;
   out["delay_ms"] = delay_.count();
   if (close_after_) out["close_after"] = *close_after_;
   if (forced_code_.value()) {

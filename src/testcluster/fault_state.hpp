@@ -22,7 +22,7 @@ enum class FrameCorruption { kNone, kMalformed, kOversizedLength, kTruncated, kW
 enum class FaultKind {
   kDown, kUp, kDelay, kCloseAfter, kCode,
   kMalformed, kOversized, kTruncated, kWrongOpaque, kGarbage,  // response corruptions
-  kBlackHole, kClear
+  kBlackHole, kHalfOpen, kClear
 };
 
 // One fault command. `value` is the delay in ms (kDelay), the request count (kCloseAfter) or
@@ -75,6 +75,10 @@ class FaultState {
   // connections restart their count.
   std::optional<std::int64_t> close_after() const { return close_after_; }
   std::uint64_t close_after_generation() const { return close_after_generation_; }
+  // Changes every time half_open is set: a connection accepted under an older generation is
+  // frozen from then on (it reads and writes nothing more, its socket stays open), as a flow
+  // a firewall or NAT dropped; connections accepted later work. Kept across `clear`.
+  std::uint64_t half_open_generation() const { return half_open_generation_; }
 
   // The response code to force on the next send, consuming one use; nullopt if none armed.
   std::optional<int> take_forced_code() { return forced_code_.take(); }
@@ -90,6 +94,7 @@ class FaultState {
   std::chrono::milliseconds delay_{0};
   std::optional<std::int64_t> close_after_;
   std::uint64_t close_after_generation_ = 0;
+  std::uint64_t half_open_generation_ = 0;
   CountedFault<int> forced_code_;
   CountedFault<FrameCorruption> corruption_;
 };
@@ -103,7 +108,7 @@ Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command);
 
 // The start-flag form TARGET=KIND[:ARG][:COUNT]: broker-a=down, namesrv=delay:200,
 // broker-b=close_after:3, broker-a=code:SYSTEM_BUSY:2, broker-a=malformed:1, broker-a=truncated,
-// broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole.
+// broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole, broker-a=half_open.
 Result<TargetedFault> parse_fault_flag(std::string_view text);
 
 }  // namespace mqsend

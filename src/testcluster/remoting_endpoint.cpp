@@ -64,7 +64,10 @@ std::string peer_address(const tcp::socket& socket) {
 class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(RemotingEndpoint& endpoint, tcp::socket socket)
-      : endpoint_(endpoint), stream_(std::move(socket)), peer_(peer_address(stream_.socket())) {}
+      : endpoint_(endpoint),
+        stream_(std::move(socket)),
+        peer_(peer_address(stream_.socket())),
+        half_open_generation_(endpoint.faults_.half_open_generation()) {}
 
   void start() {
     if (endpoint_.tls_) {
@@ -130,6 +133,7 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       close();
       return;
     }
+    if (half_open()) return;  // no more reads; what arrives stays in the kernel
     decoder_.feed(std::string_view(read_buffer_.data(), size));
     RemotingCommand request;
     Error decode_error;
@@ -206,8 +210,14 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     delayed_frame_.clear();
   }
 
+  // The half_open fault reached this connection: it stays open and silent for good.
+  bool half_open() {
+    frozen_ = frozen_ || half_open_generation_ != endpoint_.faults_.half_open_generation();
+    return frozen_;
+  }
+
   void flush() {
-    if (write_in_flight_ || pending_.empty() || closed_) return;
+    if (write_in_flight_ || pending_.empty() || closed_ || half_open()) return;
     writing_.swap(pending_);
     write_in_flight_ = true;
     stream_.async_write(asio::buffer(writing_),
@@ -246,6 +256,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   int delayed_in_flight_ = 0;
   std::uint64_t close_after_generation_ = 0;
   std::int64_t answered_since_fault_ = 0;
+  const std::uint64_t half_open_generation_;  // the fault's generation at accept
+  bool frozen_ = false;
 };
 
 RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults,

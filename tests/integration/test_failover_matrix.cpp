@@ -406,6 +406,36 @@ TEST_CASE("matrix: connections to a broker closed mid-stream", "[integration][ma
   }
 }
 
+TEST_CASE("matrix: a connection that goes half-open mid-stream is given up", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  // The first phase opens the connections; then broker-a's freeze (nothing read or written,
+  // sockets open), as a flow a firewall dropped. A request that times out there retires the
+  // connection; the next request to broker-a dials anew, and that works. --rate spreads the
+  // second phase over more than one attempt budget (900 / 3 = 300 ms).
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "900", "--rate", "20"}, 300ms,
+                                   [&] { fault(cluster, {{"fault", "half_open"}}); });
+  check_invariants(run, {OnewayFate::kStoredOrLost, false, FaultyAttempts::kSomeLogged, 1000ms});
+  CHECK(run.failed() == 0);
+  // Oneway has no answer to time out on: its frames into the frozen connection are lost unseen.
+  if (setup.mode == "oneway") return;
+  int timed_out_on_faulty = 0;
+  int sent_by_faulty_after = 0;
+  for (int i = kFirstPhase; i < kRecords; ++i) {
+    const RecordFate& record = run.records[static_cast<std::size_t>(i)];
+    INFO(record.outcome.dump());
+    CHECK(record.outcome.at("broker") != json());
+    timed_out_on_faulty += record.brokers_tried().size() > 1 && record.brokers_tried().front() == kFaulty;
+    sent_by_faulty_after += record.outcome.at("broker") == kFaulty;
+  }
+  // Sync: only the first record routed to the frozen connection waits on it.
+  if (setup.mode == "sync") CHECK(timed_out_on_faulty == 1);
+  CHECK(timed_out_on_faulty >= 1);
+  // Without the strategy (which isolates broker-a), broker-a serves again over a new connection.
+  if (!setup.strategy) CHECK(sent_by_faulty_after > 0);
+}
+
 TEST_CASE("matrix: a black-hole broker", "[integration][matrix]") {
   const Setup setup = generate_setup();
   INFO(describe(setup));

@@ -211,6 +211,26 @@ TEST_CASE("a black-holed broker keeps the connection and never answers", "[clust
   CHECK(round_trip(socket, send_request("T", 0, 2)).code == response_code::kSuccess);
 }
 
+TEST_CASE("half_open freezes the connections open now; later ones work", "[cluster]") {
+  RunningCluster cluster(one_broker());
+  TestSocket frozen(cluster.broker(0));
+  REQUIRE(round_trip(frozen, send_request("T", 0, 1)).code == response_code::kSuccess);
+  CHECK(cluster.control(fault("broker-a", {{"fault", "half_open"}})).at("ok") == true);
+  REQUIRE(frozen.send(send_request("T", 0, 2)));
+  RemotingCommand response;
+  CHECK(frozen.read_frame(response, 400) == TestSocket::Read::kTimeout);
+  CHECK_FALSE(frozen.closed_by_peer());
+  CHECK(cluster.control({{"cmd", "messages"}}).at("messages").size() == 1);  // not processed
+
+  TestSocket fresh(cluster.broker(0));
+  CHECK(round_trip(fresh, send_request("T", 0, 3)).code == response_code::kSuccess);
+  // A frozen connection stays frozen, `clear` or not.
+  CHECK(cluster.control(fault("broker-a", {{"fault", "clear"}})).at("ok") == true);
+  REQUIRE(frozen.send(send_request("T", 0, 4)));
+  CHECK(frozen.read_frame(response, 200) == TestSocket::Read::kTimeout);
+  CHECK(round_trip(fresh, send_request("T", 0, 5)).code == response_code::kSuccess);
+}
+
 TEST_CASE("malformed and oversized response frames", "[cluster]") {
   RunningCluster cluster(one_broker());
   CHECK(cluster.control(fault("broker-a", {{"fault", "malformed"}, {"count", 1}})).at("ok") == true);
