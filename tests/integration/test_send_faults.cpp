@@ -181,3 +181,39 @@ TEST_CASE("a slow name server is bounded by the timeout", "[integration][faults]
   CHECK(run.exit_code == 3);
   CHECK(run.elapsed < std::chrono::milliseconds(2500));
 }
+
+TEST_CASE("oneway with --latency-fault charges the attempt, not the route lookup, to the broker",
+          "[integration][faults]") {
+  // The first record's route lookup takes 1.5 s; charged to the broker it would isolate it
+  // for a minute and send every later record to the other one.
+  TestCluster cluster({"--brokers", "2", "--topic", "Iso:2", "--fault", "namesrv=delay:1500"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Iso", "--mode", "oneway", "--latency-fault",
+                                               "--timeout", "3000", "-q"}),
+                        lines(10));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto sends = cluster.sends_per_target();
+  CHECK(sends.at("broker-a") >= 3);
+  CHECK(sends.at("broker-b") >= 3);
+}
+
+TEST_CASE("a name server that never answers costs one timeout for the whole stream, not one per record",
+          "[integration][faults]") {
+  const std::string mode = GENERATE("sync", "async", "oneway");
+  INFO(mode);
+  TestCluster cluster({"--brokers", "1", "--topic", "Mute:2", "--fault", "namesrv=black_hole"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Mute", "--mode", mode, "--timeout", "1000", "--json"}),
+                        lines(10));
+  INFO(run.err);
+  CHECK(run.exit_code == 3);
+  // One lookup in flight for the topic; the records waiting on it fail together, and the
+  // failure is remembered for the retry gap instead of asked again per record.
+  CHECK(run.elapsed < std::chrono::milliseconds(2500));
+  CHECK(cluster.requests_with_code(105) == 1);
+  const auto results = json_lines(run.out);
+  REQUIRE(results.size() == 10);
+  for (const auto& result : results) {
+    CHECK(result.at("status") == "FAILED");
+    CHECK(result.at("error").at("code") == 10004);  // NO_NAME_SERVER_EXCEPTION
+  }
+}
