@@ -10,7 +10,7 @@ namespace mqsend {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 14> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 15> kKindNames = {{
     {"down", FaultKind::kDown},
     {"up", FaultKind::kUp},
     {"delay", FaultKind::kDelay},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 14> kKindNames = {{
     {"garbage", FaultKind::kGarbage},
     {"black_hole", FaultKind::kBlackHole},
     {"half_open", FaultKind::kHalfOpen},
+    {"reset_after", FaultKind::kResetAfter},
     {"clear", FaultKind::kClear},
 }};
 
@@ -77,7 +78,8 @@ Result<std::int64_t> parse_count(std::string_view text, std::string_view what) {
 }
 
 bool needs_value(FaultKind kind) {
-  return kind == FaultKind::kDelay || kind == FaultKind::kCloseAfter || kind == FaultKind::kCode;
+  return kind == FaultKind::kDelay || kind == FaultKind::kCloseAfter || kind == FaultKind::kResetAfter ||
+         kind == FaultKind::kCode;
 }
 
 bool takes_count(FaultKind kind) { return kind == FaultKind::kCode || corruption_of(kind).has_value(); }
@@ -122,12 +124,18 @@ void FaultState::apply(const FaultSpec& spec) {
       break;
     case FaultKind::kBlackHole: black_hole_ = true; break;
     case FaultKind::kHalfOpen: ++half_open_generation_; break;
+    case FaultKind::kResetAfter:
+      reset_after_bytes_ = spec.value;
+      ++reset_generation_;
+      break;
     case FaultKind::kClear: {
       const std::uint64_t generation = close_after_generation_;
       const std::uint64_t half_open = half_open_generation_;
+      const std::uint64_t reset = reset_generation_;
       *this = FaultState();
       close_after_generation_ = generation + 1;
       half_open_generation_ = half_open;
+      reset_generation_ = reset + 1;
       break;
     }
   }
@@ -140,6 +148,7 @@ nlohmann::json FaultState::to_json() const {
   out["half_open_generation"] = half_open_generation_;
   out["delay_ms"] = delay_.count();
   if (close_after_) out["close_after"] = *close_after_;
+  if (reset_after_bytes_) out["reset_after_bytes"] = *reset_after_bytes_;
   if (forced_code_.value()) {
     out["code"] = *forced_code_.value();
     if (forced_code_.remaining()) out["code_remaining"] = *forced_code_.remaining();
@@ -181,8 +190,11 @@ Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command) {
   if (!count) return count.error();
   spec.count = *count;
 
-  if (spec.kind == FaultKind::kDelay || spec.kind == FaultKind::kCloseAfter) {
-    const char* key = spec.kind == FaultKind::kDelay ? "ms" : "requests";
+  if (spec.kind == FaultKind::kDelay || spec.kind == FaultKind::kCloseAfter ||
+      spec.kind == FaultKind::kResetAfter) {
+    const char* key = spec.kind == FaultKind::kDelay        ? "ms"
+                      : spec.kind == FaultKind::kCloseAfter ? "requests"
+                                                            : "bytes";
     auto value = json_count(command, key);
     if (!value) return value.error();
     if (!*value) return invalid(std::string("fault needs \"") + key + "\"");

@@ -22,11 +22,11 @@ enum class FrameCorruption { kNone, kMalformed, kOversizedLength, kTruncated, kW
 enum class FaultKind {
   kDown, kUp, kDelay, kCloseAfter, kCode,
   kMalformed, kOversized, kTruncated, kWrongOpaque, kGarbage,  // response corruptions
-  kBlackHole, kHalfOpen, kClear
+  kBlackHole, kHalfOpen, kResetAfter, kClear
 };
 
-// One fault command. `value` is the delay in ms (kDelay), the request count (kCloseAfter) or
-// the response code (kCode); `count` limits kCode and the corruptions to the next N uses
+// One fault command. `value` is the delay in ms (kDelay), the request count (kCloseAfter), the
+// byte count (kResetAfter) or the response code (kCode); `count` limits kCode and the corruptions to the next N uses
 // (absent: until cleared).
 struct FaultSpec {
   FaultKind kind = FaultKind::kClear;
@@ -79,6 +79,10 @@ class FaultState {
   // frozen from then on (it reads and writes nothing more, its socket stays open), as a flow
   // a firewall or NAT dropped; connections accepted later work. Kept across `clear`.
   std::uint64_t half_open_generation() const { return half_open_generation_; }
+  // A connection is reset (RST, not FIN) once it has received more than this many bytes since
+  // the fault was set; the generation restarts the count, as for close_after.
+  std::optional<std::int64_t> reset_after_bytes() const { return reset_after_bytes_; }
+  std::uint64_t reset_generation() const { return reset_generation_; }
 
   // The response code to force on the next send, consuming one use; nullopt if none armed.
   std::optional<int> take_forced_code() { return forced_code_.take(); }
@@ -95,6 +99,8 @@ class FaultState {
   std::optional<std::int64_t> close_after_;
   std::uint64_t close_after_generation_ = 0;
   std::uint64_t half_open_generation_ = 0;
+  std::optional<std::int64_t> reset_after_bytes_;
+  std::uint64_t reset_generation_ = 0;
   CountedFault<int> forced_code_;
   CountedFault<FrameCorruption> corruption_;
 };
@@ -103,12 +109,14 @@ class FaultState {
 Result<int> parse_response_code(std::string_view text);
 
 // The control-channel form: {"fault":"code","code":"SYSTEM_BUSY","count":2},
-// {"fault":"delay","ms":200}, {"fault":"close_after","requests":3}, {"fault":"down"}, ...
+// {"fault":"delay","ms":200}, {"fault":"close_after","requests":3},
+// {"fault":"reset_after","bytes":5000}, {"fault":"down"}, ...
 Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command);
 
 // The start-flag form TARGET=KIND[:ARG][:COUNT]: broker-a=down, namesrv=delay:200,
 // broker-b=close_after:3, broker-a=code:SYSTEM_BUSY:2, broker-a=malformed:1, broker-a=truncated,
-// broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole, broker-a=half_open.
+// broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole, broker-a=half_open,
+// broker-a=reset_after:5000.
 Result<TargetedFault> parse_fault_flag(std::string_view text);
 
 }  // namespace mqsend

@@ -134,6 +134,13 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       return;
     }
     if (half_open()) return;  // no more reads; what arrives stays in the kernel
+    if (reset_due(size)) {
+      // SO_LINGER 0: close() sends RST, so the client sees "connection reset", not EOF.
+      std::error_code ignored;
+      stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+      close();
+      return;
+    }
     decoder_.feed(std::string_view(read_buffer_.data(), size));
     RemotingCommand request;
     Error decode_error;
@@ -210,6 +217,19 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     delayed_frame_.clear();
   }
 
+  // The reset_after fault: counts the bytes received since it was set.
+  bool reset_due(std::size_t received) {
+    const FaultState& faults = endpoint_.faults_;
+    const std::optional<std::int64_t> limit = faults.reset_after_bytes();
+    if (!limit) return false;
+    if (reset_generation_ != faults.reset_generation()) {
+      reset_generation_ = faults.reset_generation();
+      received_since_reset_fault_ = 0;
+    }
+    received_since_reset_fault_ += static_cast<std::int64_t>(received);
+    return received_since_reset_fault_ > *limit;
+  }
+
   // The half_open fault reached this connection: it stays open and silent for good.
   bool half_open() {
     frozen_ = frozen_ || half_open_generation_ != endpoint_.faults_.half_open_generation();
@@ -258,6 +278,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   std::int64_t answered_since_fault_ = 0;
   const std::uint64_t half_open_generation_;  // the fault's generation at accept
   bool frozen_ = false;
+  std::uint64_t reset_generation_ = 0;
+  std::int64_t received_since_reset_fault_ = 0;
 };
 
 RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults,

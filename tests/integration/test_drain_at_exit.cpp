@@ -25,8 +25,9 @@ namespace {
 
 constexpr int kRecords = 50;
 constexpr long kTimeoutMs = 1000;
-// Room for start-up (route lookup, connect) and the last outcome lines, not for another timeout.
-constexpr long kExitMarginMs = 500;
+// Room for start-up (route lookup, connect), the last outcome lines and the UNREGISTER_CLIENT
+// at exit (at most 200 ms to a broker that does not answer), not for another timeout.
+constexpr long kExitMarginMs = 700;
 constexpr int kSendMessageV2 = 310;  // the request code of mqsend's sends
 constexpr int kAccessBrokerTimeout = 10002;
 constexpr int kCallTimeout = 10105;

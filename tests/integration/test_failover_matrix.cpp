@@ -406,6 +406,35 @@ TEST_CASE("matrix: connections to a broker closed mid-stream", "[integration][ma
   }
 }
 
+TEST_CASE("matrix: connections to a broker reset mid-stream", "[integration][matrix]") {
+  const Setup setup = generate_setup();
+  INFO(describe(setup));
+  TestCluster cluster = matrix_cluster();
+  // From the pause on, broker-a resets (RST) each connection as the next bytes arrive,
+  // unprocessed: the client sees "connection reset" rather than an orderly close.
+  const StreamRun run = run_stream(cluster, setup, {"--timeout", "6000"}, 300ms, [&] {
+    fault(cluster, {{"fault", "reset_after"}, {"bytes", 0}});
+  });
+  check_invariants(run, {OnewayFate::kStoredOrLost, false, FaultyAttempts::kSomeLogged, 1500ms});
+  CHECK(run.tried(kFaulty, kFirstPhase) > 0);
+  if (setup.mode == "oneway") {
+    for (int i = kFirstPhase; i < kRecords; ++i) {
+      const RecordFate& record = run.records[static_cast<std::size_t>(i)];
+      INFO(record.outcome.dump());
+      if (record.tried(kFaulty)) CHECK(record.stored_copies.empty());
+    }
+    return;
+  }
+  CHECK(run.failed() == 0);
+  CHECK(run.process.exit_code == 0);
+  for (int i = kFirstPhase; i < kRecords; ++i) {
+    const RecordFate& record = run.records[static_cast<std::size_t>(i)];
+    INFO(record.outcome.dump());
+    CHECK(record.outcome.at("broker") == kHealthy);
+    if (record.tried(kFaulty)) CHECK(record.brokers_tried() == std::vector<std::string>{kFaulty, kHealthy});
+  }
+}
+
 TEST_CASE("matrix: a connection that goes half-open mid-stream is given up", "[integration][matrix]") {
   const Setup setup = generate_setup();
   INFO(describe(setup));

@@ -91,6 +91,12 @@ TEST_CASE("fault JSON commands parse, response codes by name or number", "[clust
   spec = fault_spec_from_json({{"fault", "close_after"}, {"requests", 3}});
   REQUIRE(spec.ok());
   CHECK(spec->value == 3);
+  spec = fault_spec_from_json({{"fault", "reset_after"}, {"bytes", 5000}});
+  REQUIRE(spec.ok());
+  CHECK(spec->kind == FaultKind::kResetAfter);
+  CHECK(spec->value == 5000);
+  CHECK_FALSE(fault_spec_from_json({{"fault", "reset_after"}}).ok());
+  CHECK(parse_fault_flag("broker-a=reset_after:100")->spec.value == 100);
   CHECK(fault_spec_from_json({{"fault", "code"}, {"code", 16}})->value == response_code::kNoPermission);
   CHECK_FALSE(fault_spec_from_json({{"fault", "delay"}}).ok());
   CHECK_FALSE(fault_spec_from_json({{"fault", "code"}, {"code", true}}).ok());
@@ -211,7 +217,7 @@ TEST_CASE("a black-holed broker keeps the connection and never answers", "[clust
   CHECK(round_trip(socket, send_request("T", 0, 2)).code == response_code::kSuccess);
 }
 
-TEST_CASE("half_open freezes the connections open now; later ones work", "[cluster]") {
+TEST_CASE("half_open freezes the connections open now, later ones work", "[cluster]") {
   RunningCluster cluster(one_broker());
   TestSocket frozen(cluster.broker(0));
   REQUIRE(round_trip(frozen, send_request("T", 0, 1)).code == response_code::kSuccess);
@@ -229,6 +235,22 @@ TEST_CASE("half_open freezes the connections open now; later ones work", "[clust
   REQUIRE(frozen.send(send_request("T", 0, 4)));
   CHECK(frozen.read_frame(response, 200) == TestSocket::Read::kTimeout);
   CHECK(round_trip(fresh, send_request("T", 0, 5)).code == response_code::kSuccess);
+}
+
+TEST_CASE("reset_after resets a connection once it received more than N bytes", "[cluster]") {
+  RunningCluster cluster(one_broker());
+  TestSocket socket(cluster.broker(0));
+  REQUIRE(round_trip(socket, send_request("T", 0, 1)).code == response_code::kSuccess);
+  const std::size_t frame_size = encode_frame(send_request("T", 0, 2)).size();
+  // The next request fits; the one after passes the limit mid-stream.
+  CHECK(cluster.control(fault("broker-a", {{"fault", "reset_after"}, {"bytes", frame_size + 10}})).at("ok") == true);
+  CHECK(round_trip(socket, send_request("T", 0, 2)).code == response_code::kSuccess);
+  REQUIRE(socket.send(send_request("T", 0, 3)));
+  CHECK(socket.closed_by_peer());
+  CHECK(cluster.control({{"cmd", "messages"}}).at("messages").size() == 2);
+  // New connections count from zero.
+  TestSocket fresh(cluster.broker(0));
+  CHECK(round_trip(fresh, send_request("T", 0, 4)).code == response_code::kSuccess);
 }
 
 TEST_CASE("malformed and oversized response frames", "[cluster]") {

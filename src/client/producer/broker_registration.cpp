@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
 // Unregistering is a courtesy at exit: a broker that does not answer in this long (a
 // black-holed one) must not hold the exit up for a whole request timeout.
-constexpr Milliseconds kUnregisterTimeout{300};
+constexpr Milliseconds kUnregisterTimeout{200};
 }
 
 std::string make_client_id() {

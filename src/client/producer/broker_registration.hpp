@@ -32,7 +32,7 @@ class BrokerRegistration {
   ~BrokerRegistration();  // stop()
 
   // Stops the heartbeats and unregisters from every broker that got one, waiting for the
-  // answers (at most 300 ms, or the request timeout when shorter). Idempotent; not on the I/O thread, and
+  // answers (at most 200 ms, or the request timeout when shorter). Idempotent; not on the I/O thread, and
   // before the remoting client shuts down.
   void stop();
   BrokerRegistration(const BrokerRegistration&) = delete;

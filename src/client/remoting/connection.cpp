@@ -59,11 +59,12 @@ void Connection::OutgoingBatch::clear() {
 
 Connection::Connection(asio::io_context& io, std::string address,
                        std::atomic<std::size_t>& in_flight, ClosedCallback on_closed,
-                       asio::ssl::context* tls)
+                       ClosedCallback on_retired, asio::ssl::context* tls)
     : io_(io),
       address_(std::move(address)),
       in_flight_(in_flight),
       on_closed_(std::move(on_closed)),
+      on_retired_(std::move(on_retired)),
       tls_(tls),
       resolver_(io),
       stream_(io) {}
@@ -278,11 +279,6 @@ void Connection::on_read(std::size_t bytes) {
   read();
 }
 
-void Connection::retire() {
-  retiring_ = true;
-  close_if_retired_and_idle();
-}
-
 void Connection::close_if_retired_and_idle() {
   if (!retiring_) return;
   {
@@ -431,7 +427,7 @@ void Connection::close(int code, const std::string& reason) {
   for (auto& [request, failure] : failures) request.fail(std::move(failure));
 }
 
-bool Connection::expire(SteadyClock::time_point now) {
+void Connection::expire(SteadyClock::time_point now) {
   bool connecting = false;
   bool stalled = false;  // a write outlived the deadline of a oneway frame it carries
   bool abandon = false;
@@ -439,7 +435,7 @@ bool Connection::expire(SteadyClock::time_point now) {
   Failures failures;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ == State::kClosed) return false;
+    if (state_ == State::kClosed) return;
     bool expired_queued = false;
     while (!deadlines_.empty() && deadlines_.front().deadline <= now) {
       std::pop_heap(deadlines_.begin(), deadlines_.end());
@@ -476,7 +472,13 @@ bool Connection::expire(SteadyClock::time_point now) {
   }
   if (stalled || abandon) tear_down();
   for (auto& [request, failure] : failures) request.fail(std::move(failure));
-  bool response_timed_out = false;
+  const bool response_timed_out =
+      !connecting && std::any_of(expired_.begin(), expired_.end(),
+                                 [](const auto& expired) { return !expired.second.oneway(); });
+  if (response_timed_out && !retiring_) {
+    retiring_ = true;
+    on_retired_(*this);  // before the handlers run: a retry must not land here again
+  }
   for (auto& [opaque, request] : expired_) {
     const auto timeout_ms = request.timeout.count();
     if (connecting) {
@@ -488,7 +490,6 @@ bool Connection::expire(SteadyClock::time_point now) {
                          fmt::format("write to {} timed out after {} ms (opaque {})", address_,
                                      timeout_ms, opaque)});
     } else {
-      response_timed_out = true;
       const std::string unmatched_note =
           unmatched == 0 ? ""
                          : fmt::format("; {} response(s) on this connection matched no request",
@@ -500,7 +501,6 @@ bool Connection::expire(SteadyClock::time_point now) {
   }
   expired_.clear();
   close_if_retired_and_idle();
-  return response_timed_out;
 }
 
 SteadyClock::time_point Connection::next_deadline() const {

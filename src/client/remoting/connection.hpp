@@ -48,13 +48,14 @@ struct PendingRequest {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  // Called on the I/O thread once the connection is closed, so its owner can forget it.
+  // Called on the I/O thread once the connection is closed (or retired), so its owner can
+  // forget it.
   using ClosedCallback = std::function<void(const Connection&)>;
 
   // With `tls` (shared by the client's connections, outliving them) the connection speaks TLS:
   // the handshake follows the connect and counts as part of it.
   Connection(asio::io_context& io, std::string address, std::atomic<std::size_t>& in_flight,
-             ClosedCallback on_closed, asio::ssl::context* tls = nullptr);
+             ClosedCallback on_closed, ClosedCallback on_retired, asio::ssl::context* tls = nullptr);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -71,14 +72,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // I/O thread: fails the requests whose deadline has passed and drops their queued frames;
   // closes the connection when a write outlives the deadline of a oneway frame it carries
   // (a frame partly in the kernel cannot be taken back); abandons a connect attempt nobody
-  // waits for any more. True when a request on the open connection waited out its deadline
-  // for a response: the owner then retires the connection.
-  bool expire(SteadyClock::time_point now);
-
-  // I/O thread: no new request comes to this connection (its owner dials a new one); it
-  // closes once the requests still on it are answered or expired, each within its own
-  // deadline. Java's clientCloseSocketIfTimeout, without failing the other requests early.
-  void retire();
+  // waits for any more. When a request on the open connection waited out its deadline for a
+  // response, the connection retires (before that request's handler runs): `on_retired`
+  // tells the owner, who sends no new request to it, and it closes once the requests still
+  // on it are answered or expired, each within its own deadline. Java's
+  // clientCloseSocketIfTimeout, without failing the other requests early.
+  void expire(SteadyClock::time_point now);
   // Any thread: the earliest deadline still in the heap (possibly of an answered request),
   // or time_point::max() when there is none.
   SteadyClock::time_point next_deadline() const;
@@ -161,6 +160,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string address_;
   std::atomic<std::size_t>& in_flight_;
   const ClosedCallback on_closed_;
+  const ClosedCallback on_retired_;
 
   asio::ssl::context* const tls_;
   asio::ip::tcp::resolver resolver_;

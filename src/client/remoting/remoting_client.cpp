@@ -106,7 +106,7 @@ class RemotingClient::Impl {
     if (!slot) {
       slot = std::make_shared<Connection>(
           io_, address, in_flight_, [this](const Connection& closed) { forget(closed); },
-          tls_context_->get());
+          [this](const Connection& retired) { retire(retired); }, tls_context_->get());
       created = true;
     }
     return slot;
@@ -123,15 +123,12 @@ class RemotingClient::Impl {
 
   // A request on `connection` waited out its deadline: the peer may be gone without a word
   // (half-open), so the next request dials anew (Java's clientCloseSocketIfTimeout).
-  void retire(const std::shared_ptr<Connection>& connection) {
-    {
-      std::lock_guard<std::mutex> lock(connections_mutex_);
-      auto it = connections_.find(connection->address());
-      if (it == connections_.end() || it->second != connection) return;  // retired already
-      connections_.erase(it);
-      retired_.push_back(connection);
-    }
-    connection->retire();
+  void retire(const Connection& connection) {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    auto it = connections_.find(connection.address());
+    if (it == connections_.end() || it->second.get() != &connection) return;
+    retired_.push_back(std::move(it->second));
+    connections_.erase(it);
   }
 
   // Open connections and retired ones still settling their requests.
@@ -183,7 +180,7 @@ class RemotingClient::Impl {
     const auto now = SteadyClock::now();
     auto next = SteadyClock::time_point::max();
     for (const auto& connection : snapshot()) {
-      if (connection->expire(now)) retire(connection);
+      connection->expire(now);
       next = std::min(next, connection->next_deadline());
     }
     if (next != SteadyClock::time_point::max()) arm_deadline_timer(next);
