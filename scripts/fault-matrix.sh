@@ -27,7 +27,7 @@ if [ "${1:-}" = "-n" ]; then
   records=$2
   shift 2
 fi
-all_faults=(down slow slow-past-budget busy not-available illegal close black-hole
+all_faults=(down slow slow-past-budget busy not-available illegal close reset black-hole half-open
             namesrv1-down broker-added broker-removed)
 faults=("$@")
 [ ${#faults[@]} -gt 0 ] || faults=("${all_faults[@]}")
@@ -66,6 +66,10 @@ configure() {
     illegal) before=('"fault":"code","code":"MESSAGE_ILLEGAL"') ;;
     close) midway=('fault "\"fault\":\"close_after\",\"requests\":0"'); flags=(--timeout 6000) ;;
     black-hole) before=('"fault":"black_hole"'); flags=(--timeout 900); pause=0.7 ;;
+    # Connections open at the pause freeze (nothing read or written, sockets kept); --rate
+    # spreads the rest over more than one attempt budget, so later records use new connections.
+    half-open) midway=('fault "\"fault\":\"half_open\""'); flags=(--timeout 900 --rate 20) ;;
+    reset) midway=('fault "\"fault\":\"reset_after\",\"bytes\":0"'); flags=(--timeout 6000) ;;
     namesrv1-down) namesrv_list="127.0.0.1:1;$namesrv" ;;
     broker-added)
       midway=('cluster_control "{\"cmd\":\"add_broker\",\"name\":\"broker-c\"}" >/dev/null')

@@ -8,8 +8,9 @@
 #
 # Usage: scripts/soak.sh MINUTES [RATE=10000]   (RATE: records per second, mqsend --rate)
 # Faults, one at a time on a random broker of three, held 1-3 s then cleared: delay, SYSTEM_BUSY,
-# a random broker error code, close_after, a malformed, oversized, truncated or garbage frame,
-# responses with a wrong opaque, black hole, down; now and then a slow name server.
+# a random broker error code, close_after, a reset after N bytes, a malformed, oversized,
+# truncated or garbage frame, responses with a wrong opaque, black hole, down, connections
+# turned half-open; now and then a slow name server.
 # MQSEND_BIN / MQSEND_CLUSTER_BIN override build/mqsend and build/mqsend-testcluster;
 # MQSEND_SOAK_FLAGS adds mqsend flags (e.g. --latency-fault).
 set -euo pipefail
@@ -45,7 +46,7 @@ inject_faults() {
   while :; do
     sleep "0.$((RANDOM % 9 + 1))"
     local target=${brokers[RANDOM % 3]} fault
-    case $((RANDOM % 9)) in
+    case $((RANDOM % 11)) in
       0) fault="\"fault\":\"delay\",\"ms\":$((RANDOM % 400 + 50))" ;;
       1) fault='"fault":"code","code":"SYSTEM_BUSY","count":50' ;;
       2) fault="\"fault\":\"code\",\"code\":\"${codes[RANDOM % ${#codes[@]}]}\",\"count\":20" ;;
@@ -55,6 +56,8 @@ inject_faults() {
       6) fault='"fault":"black_hole"' ;;
       7) fault='"fault":"down"' ;;
       8) target=namesrv fault="\"fault\":\"delay\",\"ms\":$((RANDOM % 300 + 50))" ;;
+      9) fault='"fault":"half_open"' ;;
+      10) fault="\"fault\":\"reset_after\",\"bytes\":$((RANDOM % 100000))" ;;
     esac
     echo "$target $fault" >>"$work/faults.log"
     cluster_control "{\"cmd\":\"fault\",\"target\":\"$target\",$fault}" >/dev/null || true
