@@ -92,6 +92,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   Pipes p;
   const auto start = Clock::now();
   const int pid = spawn(argv, merged_environment(env), p);
+  limit *= kTimeScale;
   fcntl(p.in[1], F_SETFL, O_NONBLOCK);
   ProcessResult result;
   std::size_t written = 0;
@@ -212,7 +213,7 @@ ProcessResult MqsendProcess::wait(std::chrono::milliseconds limit) {
   close_stdin();
   ProcessResult result;
   if (pid_ < 0) return result;
-  const auto deadline = Clock::now() + limit;
+  const auto deadline = Clock::now() + limit * kTimeScale;
   int status = 0;
   bool killed = false;
   for (;;) {
@@ -287,7 +288,7 @@ TestCluster::TestCluster(const std::vector<std::string>& args) {
   close(p.err[0]);
   stdout_fd_ = p.out[0];
   std::string line;
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  const auto deadline = Clock::now() + std::chrono::seconds(20) * kTimeScale;
   while (line.find('\n') == std::string::npos) {
     pollfd fd{stdout_fd_, POLLIN, 0};
     if (Clock::now() > deadline || poll(&fd, 1, 1000) < 0) break;

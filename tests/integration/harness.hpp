@@ -14,6 +14,11 @@
 
 namespace mqsend::test {
 
+// How many times slower than plain the programs may run in this build (tests/CMakeLists.txt:
+// 3 under ThreadSanitizer, else 1). The harness multiplies its kill limits by it; a timing
+// check may widen its slack by it, never the bound the check is about.
+inline constexpr int kTimeScale = MQSEND_TEST_TIME_SCALE;
+
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by the time limit
   std::string out;
@@ -21,7 +26,8 @@ struct ProcessResult {
   std::chrono::milliseconds elapsed{0};
 };
 
-// Runs `argv` (argv[0] is the program path) with `input` on stdin; kills it after `limit`.
+// Runs `argv` (argv[0] is the program path) with `input` on stdin; kills it after `limit`
+// (times kTimeScale).
 // `env` entries "K=V" are added to the environment; "K=" removes K.
 // `stdout_read_delay`: the child's stdout is not read for that long after the start (a slow
 // reader: once the pipe buffer is full, the child's writes block); stderr is read throughout.
@@ -51,7 +57,7 @@ class MqsendProcess {
   void signal(int signal_number) const;
   // Output collected so far.
   std::string out_so_far();
-  // Closes stdin and waits for the exit; kills mqsend after `limit` (exit_code -1).
+  // Closes stdin and waits for the exit; kills mqsend after `limit` times kTimeScale (exit_code -1).
   ProcessResult wait(std::chrono::milliseconds limit = std::chrono::seconds(60));
 
  private:
