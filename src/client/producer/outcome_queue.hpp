@@ -1,7 +1,10 @@
 #pragma once
 // Where the I/O thread leaves each finished send (its outcome and the caller's callback) for
-// the caller's thread to report (Producer::poll). An eventfd is readable while items wait,
-// so the caller can wait on it beside its input.
+// the caller's thread to report (Producer::poll). Pushing does not wake the caller: wake()
+// does, once per batch of pushes (the producer calls it after the I/O thread's current event,
+// so a read that completes 200 sends wakes the caller once, not 200 times). An eventfd is
+// readable from wake() until the items are taken, so the caller can wait on it beside its
+// input.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -33,17 +36,25 @@ class OutcomeQueue {
 
   // Any thread.
   void push(Item item) {
-    bool wake = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (items_.empty()) signal_.raise();
-      items_.push_back(std::move(item));
-      wake = waiters_ > 0;
-    }
-    if (wake) ready_.notify_one();
+    std::lock_guard<std::mutex> lock(mutex_);
+    items_.push_back(std::move(item));
   }
 
-  // Takes every waiting item into `out` (cleared first), waiting up to `timeout` for one.
+  // Any thread: a waiting take() returns, the eventfd turns readable, if items wait.
+  void wake() {
+    bool notify = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (items_.empty()) return;
+      if (!signalled_) signal_.raise();
+      signalled_ = true;
+      notify = waiters_ > 0;
+    }
+    if (notify) ready_.notify_one();
+  }
+
+  // Takes every waiting item into `out` (cleared first); when none waits, waits up to
+  // `timeout` for a wake().
   void take(std::chrono::milliseconds timeout, std::vector<Item>& out) {
     out.clear();
     std::unique_lock<std::mutex> lock(mutex_);
@@ -54,7 +65,8 @@ class OutcomeQueue {
     }
     if (items_.empty()) return;
     items_.swap(out);
-    signal_.clear();
+    if (signalled_) signal_.clear();
+    signalled_ = false;
   }
 
  private:
@@ -63,6 +75,7 @@ class OutcomeQueue {
   std::condition_variable ready_;
   std::vector<Item> items_;
   int waiters_ = 0;
+  bool signalled_ = false;  // the eventfd is readable
 };
 
 }  // namespace mqsend

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <cstdlib>
 
 #include "client/producer/batch_codec.hpp"
@@ -191,6 +193,7 @@ struct Producer::Impl {
   OutcomeQueue<ReadyOutcome> outcomes;
   std::vector<ReadyOutcome> taken;  // poll()'s batch, kept for its capacity (a callback may poll)
   std::atomic<std::size_t> unreported{0};
+  std::atomic<bool> wake_posted{false};
   std::atomic<bool> closing{false};
   bool closed = false;
 };
@@ -418,6 +421,15 @@ void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result
                       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - state->start),
                       state->mode == SendMode::kOneway};
   outcomes.push(ReadyOutcome{std::move(state->callback), std::move(outcome)});
+  // One wake per I/O event: posted, it runs after the I/O thread's current event and every
+  // outcome that event completes (see outcome_queue.hpp). Once the I/O loop has stopped
+  // (close()), nothing waits for a wake: close() and poll() take what is queued.
+  if (!wake_posted.exchange(true)) {
+    asio::post(remoting->io_context(), [this] {
+      wake_posted = false;
+      outcomes.wake();
+    });
+  }
 }
 
 std::size_t Producer::Impl::poll(Milliseconds timeout) {
