@@ -79,7 +79,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       ->check(non_negative());
   app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
-  app.add_option("--inflight", options.inflight, "Async mode: most messages in flight at once")
+  app.add_option("--inflight", options.inflight, "Async/oneway: most messages in flight or unreported at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_flag("-q,--quiet", options.quiet,
                "No per-message output lines (failures and the summary still go to stderr)");
