@@ -185,10 +185,11 @@ TEST_CASE("a slow name server is bounded by the timeout", "[integration][faults]
 TEST_CASE("oneway with --latency-fault charges the attempt, not the route lookup, to the broker",
           "[integration][faults]") {
   // The first record's route lookup takes 1.5 s; charged to the broker it would isolate it
-  // for a minute and send every later record to the other one.
+  // for a minute and send every later record to the other one. --rate lets the strategy see
+  // the first outcome before the later records are placed.
   TestCluster cluster({"--brokers", "2", "--topic", "Iso:2", "--fault", "namesrv=delay:1500"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "Iso", "--mode", "oneway", "--latency-fault",
-                                               "--timeout", "3000", "-q"}),
+                                               "--timeout", "3000", "--rate", "20", "-q"}),
                         lines(10));
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
