@@ -2,6 +2,7 @@
 
 #include <asio/post.hpp>
 #include <future>
+#include <memory>
 
 namespace mqsend {
 
@@ -27,12 +28,13 @@ void RepeatingTimer::arm() {
 
 void RepeatingTimer::stop() {
   if (io_.stopped()) return;
-  std::promise<void> stopped;
-  auto done = stopped.get_future();
-  asio::post(io_, [this, &stopped] {
+  // Shared with the handler, which may still be inside set_value when wait() returns.
+  auto stopped = std::make_shared<std::promise<void>>();
+  auto done = stopped->get_future();
+  asio::post(io_, [this, stopped] {
     stopped_ = true;
     timer_.cancel();
-    stopped.set_value();
+    stopped->set_value();
   });
   done.wait();
 }
