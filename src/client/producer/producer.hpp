@@ -87,8 +87,6 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  const ProducerOptions& options() const { return options_; }
-
   // Starts a send; never waits for the network (the route lookup runs on the I/O thread).
   // Sync: 1 + retries attempts, each on another broker when possible; async: 1 + async_retries;
   // oneway: one attempt, the outcome says whether the frame was written (no SendResult
