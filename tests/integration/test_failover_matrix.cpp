@@ -419,7 +419,8 @@ TEST_CASE("matrix: a connection that goes half-open mid-stream is given up", "[i
   // second phase over more than one attempt budget (900 / 3 = 300 ms).
   const StreamRun run = run_stream(cluster, setup, {"--timeout", "900", "--rate", "20"}, 300ms,
                                    [&] { fault(cluster, {{"fault", "half_open"}}); });
-  check_invariants(run, {OnewayFate::kStoredOrLost, false, FaultyAttempts::kSomeLogged, 1000ms});
+  check_invariants(run, {OnewayFate::kStoredOrLost, false, FaultyAttempts::kSomeLogged,
+                         1000ms * mqsend::test::kTimeScale});
   CHECK(run.failed() == 0);
   // Oneway has no answer to time out on: its frames into the frozen connection are lost unseen.
   if (setup.mode == "oneway") return;
