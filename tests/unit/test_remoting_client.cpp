@@ -702,9 +702,9 @@ TEST_CASE("a write stalled past a oneway deadline closes the connection, bytes w
     IoThreadHold one_write(*client);
     // The deadline must outlast queueing the 24 MiB burst (slow under ThreadSanitizer), or
     // every frame expires before the write starts.
-    send_oneway_burst(*client, peer.address(), kOneways, 300ms * MQSEND_TEST_TIME_SCALE, outcomes);
+    send_oneway_burst(*client, peer.address(), kOneways, 1000ms * MQSEND_TEST_TIME_SCALE, outcomes);
   }
-  REQUIRE(outcomes.wait_for(kOneways, 5000ms));
+  REQUIRE(outcomes.wait_for(kOneways, 5000ms * MQSEND_TEST_TIME_SCALE));
   client.reset();  // a connection left open would keep the peer reading forever
 
   // The peer can now read what the kernel took before the close.
