@@ -25,7 +25,8 @@ class Reporter {
  public:
   explicit Reporter(ReporterOptions options);
 
-  // Thread-safe: async callbacks report from the I/O thread. `raw` is the record as read.
+  // Called on the main thread (the producer's callbacks run in its poll). `raw` is the record
+  // as read.
   void report(std::size_t index, const SendOutcome& outcome, std::string_view raw);
   // A record that failed before it reached the producer (unreadable, unparsable).
   void report_failure(std::size_t index, const Error& error, std::string_view raw);

@@ -452,18 +452,22 @@ Producer::Producer(ProducerOptions options)
 
 Producer::~Producer() { close(); }
 
+// retryTimesWhenSendFailed for sync, retryTimesWhenSendAsyncFailed for async, one for oneway.
+int Producer::attempts(SendMode mode) const {
+  switch (mode) {
+    case SendMode::kSync: return 1 + options_.retries;
+    case SendMode::kAsync: return 1 + options_.async_retries;
+    case SendMode::kOneway: return 1;
+  }
+  return 1;
+}
+
 void Producer::send(SendMode mode, Message message, Callback on_outcome) {
-  const int attempts = mode == SendMode::kSync    ? 1 + options_.retries
-                       : mode == SendMode::kAsync ? 1 + options_.async_retries
-                                                  : 1;
-  impl_->start(mode, impl_->prepare(message), attempts, std::nullopt, std::move(on_outcome));
+  impl_->start(mode, impl_->prepare(message), attempts(mode), std::nullopt, std::move(on_outcome));
 }
 
 void Producer::send_batch(SendMode mode, std::vector<Message> messages, Callback on_outcome) {
-  const int attempts = mode == SendMode::kSync    ? 1 + options_.retries
-                       : mode == SendMode::kAsync ? 1 + options_.async_retries
-                                                  : 1;
-  impl_->start(mode, impl_->prepare_batch(messages), attempts, std::nullopt, std::move(on_outcome));
+  impl_->start(mode, impl_->prepare_batch(messages), attempts(mode), std::nullopt, std::move(on_outcome));
 }
 
 void Producer::send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome) {

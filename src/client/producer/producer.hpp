@@ -123,6 +123,8 @@ class Producer {
   Result<TopicRouteData> topic_route(const std::string& topic);
 
  private:
+  int attempts(SendMode mode) const;
+
   struct Impl;
   ProducerOptions options_;
   std::unique_ptr<Impl> impl_;
