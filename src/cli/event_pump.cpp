@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cli/diagnostics.hpp"
 #include "cli/interrupt.hpp"
 
 namespace mqsend::cli {
@@ -11,6 +12,11 @@ namespace mqsend::cli {
 namespace {
 // A signal that lands just before a wait starts is seen within this long.
 constexpr std::chrono::milliseconds kLongestWait{100};
+
+std::chrono::milliseconds until(EventPump::Clock::time_point when) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(when - EventPump::Clock::now());
+  return std::max(left, std::chrono::milliseconds(0));
+}
 }  // namespace
 
 void EventPump::every(double seconds, std::function<void()> action) {
@@ -22,11 +28,7 @@ void EventPump::every(double seconds, std::function<void()> action) {
 
 std::chrono::milliseconds EventPump::until_next_action() const {
   auto wait = kLongestWait;
-  const auto now = Clock::now();
-  for (const auto& periodic : periodic_) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(periodic.next - now);
-    wait = std::clamp(left, std::chrono::milliseconds(0), wait);
-  }
+  for (const auto& periodic : periodic_) wait = std::min(wait, until(periodic.next));
   return wait;
 }
 
@@ -49,42 +51,73 @@ void EventPump::tick() {
 void EventPump::pump_for(Clock::duration duration) {
   const auto deadline = Clock::now() + duration;
   while (!interrupt_requested()) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) break;
+    const auto left = until(deadline);
+    if (left.count() == 0) break;
     producer_.poll(std::min(left, until_next_action()));
     run_due_actions();
   }
 }
 
-bool EventPump::wait_readable(int fd) {
+EventPump::InputWait EventPump::wait_readable(int fd, std::optional<Clock::time_point> due) {
   for (;;) {
-    if (interrupt_requested()) return false;
+    if (interrupt_requested()) return InputWait::kInterrupted;
+    auto wait = until_next_action();
+    if (due) {
+      wait = std::min(wait, until(*due));
+      if (wait.count() == 0) return InputWait::kDue;
+    }
     pollfd fds[2] = {{fd, POLLIN, 0}, {producer_.outcome_fd(), POLLIN, 0}};
-    const int ready = ::poll(fds, 2, static_cast<int>(until_next_action().count()));
+    const int ready = ::poll(fds, 2, static_cast<int>(wait.count()));
     if (ready > 0 && fds[1].revents != 0) producer_.poll(std::chrono::milliseconds(0));
     run_due_actions();
     // POLLHUP / POLLERR / POLLNVAL too: the read then tells the end or the error.
-    if (ready > 0 && fds[0].revents != 0) return true;
+    if (ready > 0 && fds[0].revents != 0) return InputWait::kReadable;
   }
 }
 
 bool EventPump::wait_for_room() {
-  if (interrupt_requested()) return false;
-  while (!producer_.make_room(until_next_action())) {
+  for (;;) {
+    if (final_ ? !final_wait_goes_on() : interrupt_requested()) return false;
+    const auto wait = final_ ? std::min(until_next_action(), final_wait_left()) : until_next_action();
+    if (producer_.make_room(wait)) return true;
     run_due_actions();
-    if (interrupt_requested()) return false;
   }
-  return true;
 }
 
-bool EventPump::drain(Clock::time_point deadline) {
+void EventPump::begin_final_wait(Clock::time_point deadline, Clock::duration grace) {
+  final_ = true;
+  final_deadline_ = deadline;
+  grace_ = grace;
+}
+
+bool EventPump::final_wait_goes_on() {
+  if (abort_requested()) return false;
+  if (interrupt_requested() && !grace_applied_) {
+    grace_applied_ = true;
+    const auto bounded = Clock::now() + grace_;
+    if (bounded < final_deadline_) final_deadline_ = bounded;
+    if (const std::size_t in_flight = producer_.unreported(); in_flight > 0) {
+      tell("mqsend: interrupted: waiting up to {:.1f} s for {} message(s) in flight "
+           "(interrupt again to stop now)",
+           std::chrono::duration<double>(final_deadline_ - Clock::now()).count(), in_flight);
+    }
+  }
+  return Clock::now() < final_deadline_;
+}
+
+std::chrono::milliseconds EventPump::final_wait_left() const { return until(final_deadline_); }
+
+bool EventPump::drain() {
   for (;;) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    const bool drained = producer_.flush(Clock::now() + std::min(std::max(left, std::chrono::milliseconds(0)), until_next_action()));
+    const bool goes_on = final_wait_goes_on();
+    const auto wait = goes_on ? std::min(final_wait_left(), until_next_action()) : std::chrono::milliseconds(0);
+    const bool drained = producer_.flush(Clock::now() + wait);
     run_due_actions();
     if (drained) return true;
-    if (left.count() <= 0) return false;
+    if (!goes_on) return false;
   }
 }
+
+bool EventPump::aborted() const { return abort_requested(); }
 
 }  // namespace mqsend::cli

@@ -9,15 +9,17 @@ namespace mqsend::cli {
 
 namespace {
 
-std::atomic<bool> interrupted{false};
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void on_interrupt(int) { interrupted.store(true); }
+std::atomic<int> signals_received{0};
+static_assert(std::atomic<int>::is_always_lock_free, "incremented in a signal handler");
+
+extern "C" void on_interrupt(int) { signals_received.fetch_add(1); }
 
 sigset_t interrupt_signals() {
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+  for (const int signal_number : kSignals) sigaddset(&signals, signal_number);
   return signals;
 }
 
@@ -28,9 +30,10 @@ void install_interrupt_handlers() {
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: a blocked read(2) returns EINTR
-  for (const int signal_number : {SIGINT, SIGTERM}) {
+  for (const int signal_number : kSignals) {
     // An inherited SIG_IGN stays, as shell tools leave it: a non-interactive shell starts
-    // background jobs with SIGINT ignored, so a ^C aimed at the script must not stop them.
+    // background jobs with SIGINT ignored, so a ^C aimed at the script must not stop them
+    // (and nohup ignores SIGHUP).
     struct sigaction inherited {};
     sigaction(signal_number, nullptr, &inherited);
     if (inherited.sa_handler == SIG_IGN) continue;
@@ -45,6 +48,8 @@ void unblock_interrupts() {
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
 }
 
-bool interrupt_requested() { return interrupted.load(); }
+int interrupt_count() { return signals_received.load(); }
+bool interrupt_requested() { return interrupt_count() >= 1; }
+bool abort_requested() { return interrupt_count() >= 2; }
 
 }  // namespace mqsend::cli

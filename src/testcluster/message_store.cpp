@@ -1,7 +1,7 @@
 #include "testcluster/message_store.hpp"
 
 #include "client/producer/properties.hpp"
-#include "testcluster/base64.hpp"
+#include "client/common/base64.hpp"
 
 namespace mqsend {
 

@@ -35,7 +35,7 @@
 #include "cli/input/record_parser.hpp"
 #include "require.hpp"
 #include "retry_interrupted.hpp"
-#include "testcluster/base64.hpp"
+#include "client/common/base64.hpp"
 
 namespace {
 

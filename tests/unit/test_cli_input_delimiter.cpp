@@ -2,11 +2,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/input/base64.hpp"
+#include "client/common/base64.hpp"
 #include "cli/input/delimiter.hpp"
-#include "testcluster/base64.hpp"
 
-using mqsend::cli::base64_decode;
+using mqsend::base64_decode;
 using mqsend::cli::parse_delimiter;
 
 TEST_CASE("delimiter escapes decode to their bytes", "[input]") {

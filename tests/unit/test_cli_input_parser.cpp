@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/input/record_parser.hpp"
-#include "testcluster/base64.hpp"
+#include "client/common/base64.hpp"
 
 using namespace mqsend::cli;
 using Keys = std::vector<std::string>;

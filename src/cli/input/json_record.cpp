@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/input/base64.hpp"
+#include "client/common/base64.hpp"
 
 namespace mqsend::cli {
 

@@ -4,7 +4,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <string_view>
 #include <utility>
+
+#include "client/common/base64.hpp"
 
 namespace mqsend {
 
@@ -25,14 +28,6 @@ std::string signed_content(const RemotingCommand& request) {
   return content;
 }
 
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string encoded(4 * ((size + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), data,
-                                      static_cast<int>(size));
-  encoded.resize(static_cast<std::size_t>(written));
-  return encoded;
-}
-
 }  // namespace
 
 std::string request_signature(const RemotingCommand& request, const std::string& secret_key) {
@@ -41,7 +36,7 @@ std::string request_signature(const RemotingCommand& request, const std::string&
   unsigned int digest_size = 0;
   HMAC(EVP_sha1(), secret_key.data(), static_cast<int>(secret_key.size()),
        reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest, &digest_size);
-  return base64(digest, digest_size);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), digest_size));
 }
 
 void sign_request(RemotingCommand& request, const AclCredentials& credentials) {
