@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/diagnostics.hpp"
 #include "cli/options.hpp"
 
 namespace mqsend::cli {
@@ -84,9 +85,8 @@ bool secret_in_arguments(const std::vector<std::string>& args) {
 
 Result<std::optional<AclCredentials>> credentials_for_run(const CredentialOptions& options) {
   if (secret_in_arguments(own_arguments())) {
-    fmt::print(stderr,
-               "mqsend: warning: --secret-key is visible in the process list; prefer "
-               "ROCKETMQ_SECRET_KEY or --secret-key-file\n");
+    tell("mqsend: warning: --secret-key is visible in the process list; prefer "
+         "ROCKETMQ_SECRET_KEY or --secret-key-file");
   }
   return resolve_credentials(options);
 }

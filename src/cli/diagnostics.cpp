@@ -7,8 +7,8 @@
 
 namespace mqsend::cli {
 
-void write_diagnostic(std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), stderr) != text.size()) std::clearerr(stderr);
+void write_diagnostic(std::string_view text, std::FILE* to) {
+  if (std::fwrite(text.data(), 1, text.size(), to) != text.size()) std::clearerr(to);
 }
 
 void keep_standard_descriptors_open() {

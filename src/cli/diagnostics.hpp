@@ -2,6 +2,8 @@
 // Lines for the person at the terminal, on stderr. A closed, full or broken stderr
 // (`2>&-`, `2>/dev/full`, `2>&1 | head -1`) must never end a run or change its outcome: every
 // write here ignores errors, where fmt::print(stderr) would throw.
+#include <cstdio>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -9,8 +11,8 @@
 
 namespace mqsend::cli {
 
-// Writes `text` to stderr as it is; errors are ignored.
-void write_diagnostic(std::string_view text);
+// Writes `text` as it is to `to` (stderr); errors are ignored.
+void write_diagnostic(std::string_view text, std::FILE* to = stderr);
 
 // One line on stderr (the newline is added).
 template <typename... Args>

@@ -25,7 +25,7 @@ void RunTally::count_failure(int code, bool reached_broker) {
 }
 
 int exit_code_for(const RunTally& tally) {
-  if (tally.failed == 0) return exit_code::kAllSent;
+  if (tally.failed == 0) return tally.output_lost ? exit_code::kOutputLost : exit_code::kAllSent;
   if (tally.sent > 0) return exit_code::kSomeFailed;
   if (tally.failed_invalid == tally.failed) return exit_code::kUsage;
   if (tally.failed_no_route > 0) return exit_code::kNoRoute;
@@ -40,7 +40,9 @@ const char* exit_code_help() {
          "  2  usage error: bad flags or arguments, or every message failed validation\n"
          "  3  no route: unknown topic without a default route, or no name server reachable\n"
          "  4  every message failed\n"
-         "  5  every message failed by timeout\n";
+         "  5  every message failed by timeout\n"
+         "  7  every message was sent, but writing result lines to stdout failed (a run with\n"
+         "     failures keeps the code of its failures)\n";
 }
 
 }  // namespace mqsend::cli

@@ -11,6 +11,8 @@ inline constexpr int kUsage = 2;          // bad flags or arguments, or every me
 inline constexpr int kNoRoute = 3;        // no route: unknown topic without a default route, or no name server reachable
 inline constexpr int kAllFailed = 4;      // every message failed (broker or transport errors)
 inline constexpr int kTimeout = 5;        // every message failed and the failures were timeouts
+// 6 is probe's (kFewerBrokers).
+inline constexpr int kOutputLost = 7;     // every message was sent, but result lines were lost on stdout
 }  // namespace exit_code
 
 // What a run produced, counted per message.
@@ -20,6 +22,7 @@ struct RunTally {
   std::size_t failed_invalid = 0;   // of failed: rejected by validation before sending
   std::size_t failed_no_route = 0;  // of failed: no route / name server unreachable
   std::size_t failed_timeout = 0;   // of failed: send timed out
+  bool output_lost = false;         // writing result lines to stdout failed
 
   // Classifies a failure into the counters (failed included). `reached_broker`: a broker
   // answered the code (MESSAGE_ILLEGAL from a broker is not a client validation failure).

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/layered_settings.hpp"
 #include "cli/options.hpp"
@@ -15,6 +16,7 @@
 
 int main(int argc, char** argv) {
   namespace cli = mqsend::cli;
+  cli::keep_standard_descriptors_open();
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the accounting
   cli::CommandLine command_line;
   CLI::App app;
@@ -22,7 +24,7 @@ int main(int argc, char** argv) {
   auto applied = cli::apply_setting_layers(app, std::vector<std::string>(argv + 1, argv + argc),
                                            cli::process_environment());
   if (!applied) {
-    fmt::print(stderr, "mqsend: {}\n", applied.error().message);
+    cli::tell("mqsend: {}", applied.error().message);
     return cli::exit_code::kUsage;
   }
   try {
@@ -30,7 +32,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
     // One line, as every other mqsend error: the flag and what is wrong with it.
-    fmt::print(stderr, "mqsend: {} (mqsend --help lists the flags)\n", error.what());
+    cli::tell("mqsend: {} (mqsend --help lists the flags)", error.what());
     return cli::exit_code::kUsage;
   }
   if (command_line.print_config) {
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (const std::string missing = cli::missing_required(command_line); !missing.empty()) {
-    fmt::print(stderr, "mqsend: {}\n", missing);
+    cli::tell("mqsend: {}", missing);
     return cli::exit_code::kUsage;
   }
   if (command_line.probe_chosen()) return cli::run_probe(command_line.options, command_line.probe);

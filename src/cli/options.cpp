@@ -111,8 +111,14 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                "Send the -m/--file body again and again (until --count or interrupted)");
   app.add_option("--rate", options.rate, "Send at most this many messages per second (0 = no limit)")
       ->check(non_negative());
-  app.add_option("--failed-output", options.failed_output,
-                 "Write records that finally failed to this file, as read, replayable as input");
+  auto* failed_output = app.add_option(
+      "--failed-output", options.failed_output,
+      "Write the records that finally failed to this file, replayable with the same flags: "
+      "stream records as read; -m/--file bodies as JSON lines (replay with -l FILE --input json). "
+      "It may be the input file itself: it is then replaced at the end");
+  app.add_flag("--failed-output-append", options.failed_output_append,
+               "Append to --failed-output instead of truncating it (not when it is the input)")
+      ->needs(failed_output);
   app.add_option("--stats-interval", options.stats_interval,
                  "Print send TPS, failures and p50/p99/max RT on stderr every S seconds (0 = off)")
       ->check(non_negative());
@@ -121,6 +127,11 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
   app.add_option("--batch-bytes", options.batch_bytes, "Largest encoded batch body in bytes")
       ->check(CLI::Range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
+  app.add_option("--batch-linger", options.batch_linger_ms,
+                 "Send a partial batch once its first record has waited this long (0 = at once "
+                 "when input pauses)")
+      ->type_name("MS")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
   auto* broker = app.add_option("--broker", options.target_broker,
                                 "Send only to this broker (with --queue-id): one attempt, no failover");
   auto* queue_id = app.add_option("--queue-id", options.target_queue_id, "Queue id on --broker")

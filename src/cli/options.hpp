@@ -62,9 +62,11 @@ struct CliOptions : CommonOptions {
   bool repeat = false;
   double rate = 0;                    // messages/s, 0 = unlimited
   std::string failed_output;
+  bool failed_output_append = false;  // append to --failed-output instead of truncating it
   double stats_interval = 0;          // seconds, 0 = off
   std::size_t batch = 0;              // records per SEND_BATCH_MESSAGE, 0/1 = no batching
   std::size_t batch_bytes = 4 * 1024 * 1024;
+  std::int64_t batch_linger_ms = 10;  // RocketMQ 5 ProduceAccumulator holdMs
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;
 };

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/probe_report.hpp"
 #include "cli/producer_settings.hpp"
@@ -149,12 +150,12 @@ ProbeReport probe_topic(const CliOptions& options, const ProbeOptions& probe,
 
 // Failures on stderr too, one line each, so that they show whatever stdout carries.
 void print_failures(const ProbeReport& report) {
-  for (const std::string& error : report.errors) fmt::print(stderr, "mqsend: probe {}: {}\n", report.topic, error);
+  for (const std::string& error : report.errors) tell("mqsend: probe {}: {}", report.topic, error);
   for (const BrokerProbe& broker : report.brokers) {
     if (broker.ok()) continue;
-    fmt::print(stderr, "mqsend: probe {}: broker {} ({}): {}/{} queues accepted{}{}\n", report.topic,
-               broker.broker, broker.address.empty() ? "no master" : broker.address, broker.queues_ok,
-               broker.queues_total, broker.errors.empty() ? "" : "; ", broker.errors.empty() ? "" : broker.errors.front());
+    tell("mqsend: probe {}: broker {} ({}): {}/{} queues accepted{}{}", report.topic,
+         broker.broker, broker.address.empty() ? "no master" : broker.address, broker.queues_ok,
+         broker.queues_total, broker.errors.empty() ? "" : "; ", broker.errors.empty() ? "" : broker.errors.front());
   }
 }
 

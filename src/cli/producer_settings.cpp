@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/credentials.hpp"
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/tls_flags.hpp"
 #include "client/producer/validators.hpp"
@@ -37,7 +38,7 @@ Result<ProducerOptions> common_producer_options(const CommonOptions& options) {
 }
 
 int usage_error(const std::string& message) {
-  fmt::print(stderr, "mqsend: {}\n", message);
+  tell("mqsend: {}", message);
   return exit_code::kUsage;
 }
 

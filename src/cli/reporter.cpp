@@ -6,6 +6,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "cli/diagnostics.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace mqsend::cli {
@@ -62,18 +64,11 @@ std::vector<std::string> split_list(const std::string& list, std::size_t members
 Reporter::Reporter(ReporterOptions options) : options_(std::move(options)) {}
 
 void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string_view raw) {
-  if (!outcome.result) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write_failure(index, outcome.result.error(), &outcome, raw);
-    return;
-  }
+  if (!outcome.result) return write_failure(index, outcome.result.error(), &outcome, raw);
   stats_.record_sent(outcome.latency);
-  if (options_.out == nullptr) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++tally_.sent;
-    return;
-  }
-  // Reused per thread: the text form costs no allocation per message.
+  ++tally_.sent;
+  if (options_.out == nullptr) return;
+  // Reused: the text form costs no allocation per message.
   static thread_local std::string line;
   line.clear();
   if (options_.json) {
@@ -82,71 +77,66 @@ void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string
     append_success_text(outcome, line);
   }
   line.push_back('\n');
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++tally_.sent;
-  // A closed stdout (EPIPE) must not stop the accounting: write errors are ignored here.
-  std::fwrite(line.data(), 1, line.size(), options_.out);
+  write_out(line);
 }
 
-void Reporter::report_failure(std::size_t index, const Error& error, std::string_view raw) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void Reporter::report_failure(std::size_t index, const Error& error, std::optional<std::string_view> raw) {
   write_failure(index, error, nullptr, raw);
 }
 
 void Reporter::write_failure(std::size_t index, const Error& error, const SendOutcome* outcome,
-                             std::string_view raw) {
+                             std::optional<std::string_view> raw) {
   const bool reached_broker = outcome != nullptr && !outcome->brokers_tried.empty();
   tally_.count_failure(error.code, reached_broker);
   stats_.record_failed(outcome != nullptr ? outcome->latency : std::chrono::microseconds(0));
   const std::string name(error_code_name(error.code));
-  if (options_.json && options_.out != nullptr) {
-    nlohmann::json line{{"index", index},
-                        {"status", "FAILED"},
-                        {"error", {{"code", error.code}, {"name", name}, {"message", error.message}}}};
-    if (outcome != nullptr) {
-      line["latencyMs"] = static_cast<double>(outcome->latency.count()) / 1000.0;
-      line["brokersTried"] = outcome->brokers_tried;
-    }
-    const std::string text = dump(line);
-    std::fwrite(text.data(), 1, text.size(), options_.out);
-    std::fputc('\n', options_.out);
-  }
-  if (options_.failed_output != nullptr) {
-    const std::string& delimiter = options_.failed_delimiter;
-    if (std::fwrite(raw.data(), 1, raw.size(), options_.failed_output) != raw.size() ||
-        std::fwrite(delimiter.data(), 1, delimiter.size(), options_.failed_output) != delimiter.size()) {
-      note_failed_output_error_locked();
-    }
-  }
   // Error text on one line: remarks may carry newlines.
   std::string message = error.message;
   for (char& c : message) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  fmt::print(options_.err, "mqsend: message {} failed: [{} {}] {}\n", index, error.code, name,
-             message);
+  if (options_.out != nullptr) {
+    std::string line;
+    if (options_.json) {
+      nlohmann::json object{{"index", index},
+                            {"status", "FAILED"},
+                            {"error", {{"code", error.code}, {"name", name}, {"message", error.message}}}};
+      if (outcome != nullptr) {
+        object["latencyMs"] = static_cast<double>(outcome->latency.count()) / 1000.0;
+        object["brokersTried"] = outcome->brokers_tried;
+      }
+      line = dump(object);
+    } else {
+      line = fmt::format("SendFailed [index={}, code={}, name={}, message={}]", index, error.code, name, message);
+    }
+    line.push_back('\n');
+    write_out(line);
+  }
+  const bool replayable = options_.failed_output != nullptr && raw.has_value();
+  if (replayable) options_.failed_output->write(*raw);
+  const char* unkept = options_.failed_output != nullptr && !raw ? " (too large to keep: not in --failed-output)" : "";
+  write_diagnostic(fmt::format("mqsend: message {} failed: [{} {}] {}{}\n", index, error.code, name, message, unkept),
+                   options_.err);
+}
+
+void Reporter::write_out(std::string_view line) {
+  if (!output_error_.empty()) return;
+  if (std::fwrite(line.data(), 1, line.size(), options_.out) != line.size()) note_output_error();
+}
+
+void Reporter::note_output_error() {
+  output_error_ = std::strerror(errno);
+  tally_.output_lost = true;
+  write_diagnostic(fmt::format("mqsend: writing results to stdout failed: {}; result lines are "
+                               "lost from here on (sending goes on)\n", output_error_),
+                   options_.err);
 }
 
 void Reporter::flush() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (options_.out != nullptr) std::fflush(options_.out);
-  if (options_.failed_output != nullptr && std::fflush(options_.failed_output) != 0) {
-    note_failed_output_error_locked();
+  if (options_.out != nullptr && output_error_.empty() && std::fflush(options_.out) != 0) {
+    note_output_error();
   }
-}
-
-std::string Reporter::failed_output_error() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return failed_output_error_;
-}
-
-void Reporter::note_failed_output_error_locked() {
-  if (failed_output_error_.empty()) failed_output_error_ = std::strerror(errno);
-}
-
-RunTally Reporter::tally() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return tally_;
+  if (options_.failed_output != nullptr) options_.failed_output->flush();
 }
 
 std::vector<SendOutcome> split_batch_outcome(const SendOutcome& batch, std::size_t members) {

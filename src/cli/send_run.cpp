@@ -1,16 +1,16 @@
 #include "cli/send_run.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
+#include <unistd.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <memory>
+#include <optional>
 
 #include "cli/batch_packer.hpp"
+#include "cli/diagnostics.hpp"
 #include "cli/event_pump.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failed_output.hpp"
 #include "cli/input/delimiter.hpp"
 #include "cli/input/parsed_record.hpp"
 #include "cli/input/rate_limiter.hpp"
@@ -58,9 +58,29 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
   return producer;
 }
 
-std::FILE* open_failed_output(const std::string& path) {
-  if (path.empty()) return nullptr;
-  return std::fopen(path.c_str(), "wb");
+// The interrupted run's in-flight sends get at most this long (or their --timeout, if
+// shorter) before they fail: a first ^C or a service stop ends the run promptly, a second
+// ends it at once.
+constexpr auto kInterruptGrace = std::chrono::seconds(3);
+
+Error interrupted_before_sending() { return Error{error_code::kShutdown, "interrupted before sending"}; }
+
+// What --failed-output needs to know of the input: its framing, and which file it is.
+FailedOutputOptions failed_output_options(const CliOptions& options, const std::string& delimiter) {
+  FailedOutputOptions failed;
+  failed.path = options.failed_output;
+  failed.append = options.failed_output_append;
+  const bool bodies = !options.file.empty() || !options.messages.empty();
+  failed.json_lines = bodies;
+  failed.delimiter = delimiter.empty() ? "\n" : delimiter;
+  if (!options.file.empty()) {
+    failed.input = identity_of(options.file);
+  } else if (!options.input_file.empty()) {
+    failed.input = identity_of(options.input_file);
+  } else if (!bodies) {
+    failed.input = identity_of(STDIN_FILENO);
+  }
+  return failed;
 }
 
 // Hands records to the producer, one by one or packed into batches; each outcome comes back
@@ -72,27 +92,30 @@ class RecordSender {
         producer_(producer),
         reporter_(reporter),
         pump_(pump),
-        packer_(options.batch > 1 ? std::make_unique<BatchPacker>(options.batch, options.batch_bytes)
+        packer_(options.batch > 1 ? std::make_unique<BatchPacker>(options.batch, options.batch_bytes,
+                                                                  Milliseconds(options.batch_linger_ms))
                                   : nullptr) {}
 
-  // False when interrupted while waiting for room in the window: the records not handed to
-  // the producer are reported failed.
+  // False when the wait for room in the window ended first: the records not handed to the
+  // producer are then reported failed.
   bool submit(PendingRecord record, Message message) {
-    if (!packer_) return send_one(std::move(record), std::move(message));
+    // A batch cannot carry a delay (Validators.checkMessage for MessageBatch): such a record
+    // goes alone, the others keep batching.
+    if (!packer_ || message.delay_level() > 0) return send_one(std::move(record), std::move(message));
     auto batch = packer_->add(std::move(record), std::move(message));
     return !batch || send_batch(std::move(*batch));
   }
 
-  // The last, partial batch.
-  bool finish() {
-    auto batch = packer_ ? packer_->take() : std::nullopt;
-    return !batch || send_batch(std::move(*batch));
+  // When the partial batch has waited its --batch-linger; nullopt without one.
+  std::optional<EventPump::Clock::time_point> linger_due() const {
+    return packer_ ? packer_->due() : std::nullopt;
   }
 
-  // Interrupted: records still waiting for their batch fail without being sent.
-  void abandon() {
+  // Sends the partial batch (its linger is over, the input ended or was interrupted); false
+  // when it had to be failed instead.
+  bool send_pending() {
     auto batch = packer_ ? packer_->take() : std::nullopt;
-    if (batch) fail_unsent(batch->records);
+    return !batch || send_batch(std::move(*batch));
   }
 
  private:
@@ -126,8 +149,7 @@ class RecordSender {
 
   void fail_unsent(const std::vector<PendingRecord>& records) {
     for (const auto& record : records) {
-      reporter_.report_failure(record.index, Error{error_code::kShutdown, "interrupted before sending"},
-                               record.raw);
+      reporter_.report_failure(record.index, interrupted_before_sending(), record.raw);
     }
   }
 
@@ -136,6 +158,43 @@ class RecordSender {
   Reporter& reporter_;
   EventPump& pump_;
   std::unique_ptr<BatchPacker> packer_;
+};
+
+// Waits of the read loop that also send a partial batch when its linger is over.
+class LingeringWaits {
+ public:
+  LingeringWaits(EventPump& pump, RecordSender& sender) : pump_(pump), sender_(sender) {}
+
+  // For the input source: false ends the input (an interrupt).
+  bool wait_readable(int fd) {
+    for (;;) {
+      switch (pump_.wait_readable(fd, sender_.linger_due())) {
+        case EventPump::InputWait::kReadable:
+          return true;
+        case EventPump::InputWait::kInterrupted:
+          return false;
+        case EventPump::InputWait::kDue:
+          if (!sender_.send_pending()) return false;
+          break;
+      }
+    }
+  }
+
+  // For the rate limiter.
+  void wait_for(EventPump::Clock::duration duration) {
+    const auto end = EventPump::Clock::now() + duration;
+    while (!interrupt_requested()) {
+      const auto due = sender_.linger_due();
+      if (!due || *due >= end) break;
+      pump_.pump_for(*due - EventPump::Clock::now());
+      if (!sender_.send_pending()) return;
+    }
+    pump_.pump_for(end - EventPump::Clock::now());
+  }
+
+ private:
+  EventPump& pump_;
+  RecordSender& sender_;
 };
 
 }  // namespace
@@ -158,18 +217,17 @@ int run_send(const CliOptions& options) {
   if (!parser) return usage_error(parser.error().message);
   auto source = open_source(options, *delimiter);
   if (!source) return usage_error(source.error().message);
-  std::FILE* failed_output = open_failed_output(options.failed_output);
-  if (!options.failed_output.empty() && failed_output == nullptr) {
-    return usage_error("cannot write --failed-output " + options.failed_output + ": " + std::strerror(errno));
+  std::unique_ptr<FailedOutput> failed_output;
+  if (!options.failed_output.empty()) {
+    auto opened = FailedOutput::open(failed_output_options(options, *delimiter));
+    if (!opened) return usage_error(opened.error().message);
+    failed_output = std::move(opened.value());
   }
 
   ReporterOptions report;
   report.json = options.json_output;
   report.out = options.quiet ? nullptr : stdout;
-  report.failed_output = failed_output;
-  // Failed records are written back in the input's own framing: --file bodies as they are,
-  // -m bodies one per line, stream records with the input delimiter.
-  report.failed_delimiter = !options.file.empty() ? "" : !options.messages.empty() ? "\n" : *delimiter;
+  report.failed_output = failed_output.get();
   Reporter reporter(std::move(report));
 
   install_interrupt_handlers();  // before the producer's I/O thread exists: it inherits the block
@@ -178,21 +236,22 @@ int run_send(const CliOptions& options) {
     Producer producer(std::move(settings));
     unblock_interrupts();
     EventPump pump(producer);
-    pump.every(options.stats_interval, [&] { fmt::print(stderr, "{}\n", reporter.stats().interval_line()); });
+    pump.every(options.stats_interval, [&] { tell("{}", reporter.stats().interval_line()); });
     pump.every(kOutputFlushSeconds, [&] { reporter.flush(); });
-    (*source)->set_read_wait([&pump](int fd) { return pump.wait_readable(fd); });
     RecordSender sender(options, producer, reporter, pump);
-    RateLimiter rate(options.rate, {}, [&pump](RateLimiter::Clock::duration wait) { pump.pump_for(wait); });
+    LingeringWaits waits(pump, sender);
+    (*source)->set_read_wait([&waits](int fd) { return waits.wait_readable(fd); });
+    RateLimiter rate(options.rate, {}, [&waits](RateLimiter::Clock::duration wait) { waits.wait_for(wait); });
     const bool capped = options.count > 0 && options.file.empty() && options.messages.empty();
     std::uint64_t taken = 0;
     // read -> send -> poll -> report: the pump reports outcomes whenever the loop waits.
-    while (!(interrupted = interrupt_requested())) {
+    while (!interrupt_requested()) {
       if (capped && taken == options.count) break;
       auto record = (*source)->next();
       if (!record) break;
       ++taken;
       if (record->oversized) {
-        reporter.report_failure(record->index, oversized_record_error(*record, options.max_size), record->raw);
+        reporter.report_failure(record->index, oversized_record_error(*record, options.max_size), std::nullopt);
         continue;
       }
       auto parsed = parser->parse(record->raw);
@@ -206,33 +265,35 @@ int run_send(const CliOptions& options) {
       // Interrupted meanwhile, the record is reported failed: every record read gets an outcome.
       if (!sender.submit(PendingRecord{record->index, std::move(record->raw)}, std::move(message))) break;
     }
-    interrupted = interrupted || interrupt_requested();
-    if (interrupted || !sender.finish()) {
-      interrupted = true;
-      sender.abandon();
+    interrupted = interrupt_requested();
+    // The final wait: what is in flight gets its --timeout budget and a margin for the last
+    // outcomes; a signal cuts it to the grace, a second signal to nothing. What is left then
+    // fails with SHUTDOWN as the producer closes, and is reported like any failure, here.
+    const auto budget = Milliseconds(options.timeout_ms) + Milliseconds(1000);
+    pump.begin_final_wait(EventPump::Clock::now() + budget,
+                          std::min<EventPump::Clock::duration>(kInterruptGrace, Milliseconds(options.timeout_ms)));
+    // A partial batch goes out even when interrupted: its records were accepted for sending.
+    const bool pending_sent = sender.send_pending();
+    // Records read but not yet handed to the producer (interrupted): each fails, in order.
+    while (auto record = (*source)->next_buffered()) {
+      reporter.report_failure(record->index, interrupted_before_sending(),
+                              record->oversized ? std::nullopt : std::optional<std::string_view>(record->raw));
     }
     const std::string read_error = (*source)->error();
-    if (!read_error.empty() && !interrupted) {
-      fmt::print(stderr, "mqsend: reading input stopped: {}\n", read_error);
-    }
-    // Every send ends within its own --timeout budget; the margin covers the last outcomes.
-    // What is left then fails with SHUTDOWN as the producer closes, and is reported like any
-    // failure, here on the main thread.
-    pump.drain(EventPump::Clock::now() + Milliseconds(options.timeout_ms) +
-               Milliseconds(interrupted ? 0 : 1000));
+    if (!read_error.empty() && !interrupted) tell("mqsend: reading input stopped: {}", read_error);
+    pump.drain();
+    interrupted = interrupted || !pending_sent || interrupt_requested();
     producer.close();
   }
   if (failed_output != nullptr) {
-    reporter.flush();  // a full disk shows here, when the buffered records go out
-    std::fclose(failed_output);
-    if (const std::string error = reporter.failed_output_error(); !error.empty()) {
-      fmt::print(stderr, "mqsend: writing --failed-output {} failed: {}; it lacks failed records "
-                 "(each failure is still reported above)\n", options.failed_output, error);
+    failed_output->close();  // a full disk shows here, when the buffered records go out
+    if (!failed_output->error().empty()) {
+      tell("mqsend: writing --failed-output {} failed: {}; it lacks failed records (each failure "
+           "is still reported above)", options.failed_output, failed_output->error());
     }
   }
-  std::fflush(stdout);
-  fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
-             interrupted ? " (interrupted)" : "");
+  reporter.flush();
+  tell("mqsend: {}, {}{}", reporter.stats().summary(), resource_usage(), interrupted ? " (interrupted)" : "");
   // An interrupted run did not send all its input: the partial-failure code, whatever else.
   return interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
 }

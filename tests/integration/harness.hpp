@@ -122,6 +122,13 @@ class TestCluster {
 
 std::string base64_decode(const std::string& text);
 
+// A file's bytes ("" when it cannot be read), and a file made of `bytes`.
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& bytes);
+
+// How often `needle` occurs in `text` (non-overlapping).
+std::size_t count_occurrences(const std::string& text, const std::string& needle);
+
 // A path under /tmp unique to this test process: /tmp/mqsend-it-<pid>-<name>.
 std::string temp_path(const std::string& name);
 

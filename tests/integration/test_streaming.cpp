@@ -13,9 +13,11 @@
 #include "harness.hpp"
 
 using mqsend::test::base64_decode;
+using mqsend::test::count_occurrences;
 using mqsend::test::json_lines;
 using mqsend::test::kTimeScale;
 using mqsend::test::MqsendProcess;
+using mqsend::test::read_file;
 using mqsend::test::run_mqsend;
 using mqsend::test::temp_path;
 using mqsend::test::TestCluster;
@@ -23,13 +25,6 @@ using mqsend::test::with_namesrv;
 using nlohmann::json;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Every index 0..n-1 exactly once; returns the lines by index.
 std::map<std::size_t, json> by_index(const std::vector<json>& lines, std::size_t n) {
@@ -255,13 +250,17 @@ TEST_CASE("option --stats-interval prints progress lines", "[integration][stream
 
 TEST_CASE("a closed stdout does not lose the accounting", "[integration][streaming]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Pipe:1"});
-  // `head -c1` closes the pipe early; mqsend must still send everything and exit 0.
+  // `head -c1` closes the pipe early; mqsend must still send everything, say once that result
+  // lines were lost, and exit 7 (every message sent, results lost).
   const std::string cmd = std::string(MQSEND_BIN) + " -n " + cluster.namesrv() +
                           " -t Pipe -m x --count 2000 --mode async | head -c1 >/dev/null; "
                           "echo \"exit=${PIPESTATUS[0]}\"";
   auto run = mqsend::test::run_process({"/bin/bash", "-c", cmd});
-  CHECK(run.out.find("exit=0") != std::string::npos);
+  INFO(run.err);
+  CHECK(run.out.find("exit=7") != std::string::npos);
   CHECK(cluster.messages("Pipe").size() == 2000);
+  CHECK(count_occurrences(run.err, "writing results to stdout failed: Broken pipe") == 1);
+  CHECK(run.err.find("sent 2000, failed 0") != std::string::npos);
 }
 
 TEST_CASE("a SIGINT ignored by the parent stays ignored (background job of a script)", "[integration][streaming]") {

@@ -107,6 +107,11 @@ std::optional<InputRecord> DelimitedSource::next() {
   return record;
 }
 
+std::optional<InputRecord> DelimitedSource::next_buffered() {
+  eof_ = true;  // no more reads: next() hands out what the buffer holds
+  return next();
+}
+
 Result<std::unique_ptr<RecordSource>> open_delimited_file(const std::string& path,
                                                           std::string delimiter,
                                                           std::size_t max_record_bytes) {

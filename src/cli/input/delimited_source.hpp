@@ -27,6 +27,7 @@ class DelimitedSource final : public RecordSource {
   DelimitedSource(FileDescriptor file, std::string delimiter, std::size_t max_record_bytes = 0);
 
   std::optional<InputRecord> next() override;
+  std::optional<InputRecord> next_buffered() override;
   std::string error() const override { return error_; }
   void set_read_wait(ReadWait wait) override { read_wait_ = std::move(wait); }
 

@@ -23,6 +23,10 @@ class RecordSource {
   virtual ~RecordSource() = default;
   // The next record, or nullopt when the input is done (or broke: see error()).
   virtual std::optional<InputRecord> next() = 0;
+  // The next record among the bytes already read, never reading more (a trailing record
+  // without its delimiter included), then nullopt. After an interrupt these records are
+  // reported failed too: every record read gets an outcome.
+  virtual std::optional<InputRecord> next_buffered() { return std::nullopt; }
   // Empty unless reading stopped on an I/O error rather than the end of the input.
   virtual std::string error() const = 0;
 
