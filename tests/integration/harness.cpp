@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -153,9 +154,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+std::string mqsend_bin() {
+  const char* other = std::getenv("MQSEND_TEST_BIN");
+  return other != nullptr && *other != '\0' ? other : MQSEND_BIN;
+}
+
 ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input,
                          const std::vector<std::string>& env) {
-  std::vector<std::string> argv{MQSEND_BIN};
+  std::vector<std::string> argv{mqsend_bin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, input, std::chrono::seconds(60), env);
 }
@@ -164,7 +170,7 @@ MqsendProcess::MqsendProcess(const std::vector<std::string>& args,
                              const std::vector<std::string>& env)
     : start_(Clock::now()) {
   ::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> argv{MQSEND_BIN};
+  std::vector<std::string> argv{mqsend_bin()};
   argv.insert(argv.end(), args.begin(), args.end());
   Pipes p;
   pid_ = spawn(argv, merged_environment(env), p);
@@ -247,6 +253,11 @@ void MqsendProcess::signal(int signal_number) const { ::kill(pid_, signal_number
 std::string MqsendProcess::out_so_far() {
   std::lock_guard<std::mutex> lock(mutex_);
   return out_;
+}
+
+std::string MqsendProcess::err_so_far() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return err_;
 }
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {

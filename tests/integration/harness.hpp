@@ -36,6 +36,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
                           const std::vector<std::string>& env = {},
                           std::chrono::milliseconds stdout_read_delay = std::chrono::milliseconds(0));
 
+// The mqsend binary under test: $MQSEND_TEST_BIN when set (to run the suite against another
+// build, e.g. the previous commit's, and see which tests fail there), else this build's.
+std::string mqsend_bin();
+
 // Runs mqsend with `args`.
 ProcessResult run_mqsend(const std::vector<std::string>& args, const std::string& input = "",
                          const std::vector<std::string>& env = {});
@@ -55,8 +59,9 @@ class MqsendProcess {
   void close_stdin();
   // Sends `signal_number` (e.g. SIGINT) to mqsend.
   void signal(int signal_number) const;
-  // Output collected so far.
+  // Output collected so far (stdout, stderr).
   std::string out_so_far();
+  std::string err_so_far();
   // Closes stdin and waits for the exit; kills mqsend after `limit` times kTimeScale (exit_code -1).
   ProcessResult wait(std::chrono::milliseconds limit = std::chrono::seconds(60));
 
