@@ -94,4 +94,28 @@ TEST_CASE("exit code follows the tally", "[cli]") {
   CHECK(exit_code_for(timeouts) == exit_code::kTimeout);
   timeouts.count_failure(2);  // SYSTEM_BUSY: no longer all timeouts
   CHECK(exit_code_for(timeouts) == exit_code::kAllFailed);
+
+  // Result lines lost on stdout: 7 instead of 0; failures keep their own code.
+  RunTally lost;
+  lost.sent = 5;
+  lost.output_lost = true;
+  CHECK(exit_code_for(lost) == exit_code::kOutputLost);
+  lost.count_failure(error_code::kAccessBrokerTimeout);
+  CHECK(exit_code_for(lost) == exit_code::kSomeFailed);
+}
+
+TEST_CASE("after an interrupt the source hands out what it has read, without reading more", "[cli]") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const std::string written = "a\nb\nc\npartial";
+  REQUIRE(write(fds[1], written.data(), written.size()) == static_cast<ssize_t>(written.size()));
+  DelimitedSource reader(fds[0], "\n");
+  REQUIRE(reader.next()->raw == "a");
+  // The pipe stays open: a read now would block. next_buffered() never reads.
+  std::vector<std::string> rest;
+  while (auto record = reader.next_buffered()) rest.push_back(record->raw);
+  CHECK(rest == std::vector<std::string>{"b", "c", "partial"});
+  CHECK_FALSE(reader.next());
+  close(fds[1]);
+  close(fds[0]);
 }
