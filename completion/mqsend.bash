@@ -24,7 +24,7 @@ _mqsend() {
         -n|--namesrv|-t|--topic|--tags|-k|--keys|-g|--group|--namespace|-m|--message|-p|--property|\
         --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-over|--max-size|\
         --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
-        --batch|--batch-bytes|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
+        --batch|--batch-bytes|--batch-linger|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
         --access-key|--secret-key)
             return ;;  # a value of the user's own
     esac

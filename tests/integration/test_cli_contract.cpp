@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -76,6 +77,17 @@ void fault(const TestCluster& cluster, const json& command) {
   const json reply = cluster.control(full);
   INFO(reply.dump());
   REQUIRE(reply.at("ok") == true);
+}
+
+// mqsend with one record sent to a black-holed broker (--timeout 20 s), its input closed: in
+// the final wait.
+std::unique_ptr<MqsendProcess> one_send_in_flight(const TestCluster& cluster) {
+  auto mqsend = std::make_unique<MqsendProcess>(
+      with_namesrv(cluster, {"-t", "FinalWait", "--timeout", "20000", "--json"}));
+  mqsend->write("x\n");
+  mqsend->close_stdin();
+  REQUIRE(cluster.wait_for_requests(kSendMessageV2, 1, 5s));
+  return mqsend;
 }
 
 long ms_since(std::chrono::steady_clock::time_point start) {
@@ -314,13 +326,10 @@ TEST_CASE("after the input ends, a first signal bounds the final wait and a seco
   TestCluster cluster({"--brokers", "1", "--topic", "FinalWait:1"});
   fault(cluster, {{"target", "broker-a"}, {"fault", "black_hole"}});
   SECTION("one signal: the in-flight send gets the grace (3 s), not its 20 s --timeout") {
-    MqsendProcess mqsend(with_namesrv(cluster, {"-t", "FinalWait", "--timeout", "20000", "--json"}));
-    mqsend.write("x\n");
-    mqsend.close_stdin();
-    REQUIRE(cluster.wait_for_requests(kSendMessageV2, 1, 5s));
+    auto mqsend = one_send_in_flight(cluster);
     const auto signalled = std::chrono::steady_clock::now();
-    mqsend.signal(SIGINT);
-    const auto run = mqsend.wait(30s);
+    mqsend->signal(SIGINT);
+    const auto run = mqsend->wait(30s);
     const long waited = ms_since(signalled);
     INFO(run.err);
     CHECK(run.exit_code == 1);
@@ -334,17 +343,14 @@ TEST_CASE("after the input ends, a first signal bounds the final wait and a seco
   SECTION("two signals: stop at once, the send fails, exit 1") {
     for (const int second : {SIGINT, SIGTERM}) {
       cluster.control({{"cmd", "reset_log"}});
-      MqsendProcess mqsend(with_namesrv(cluster, {"-t", "FinalWait", "--timeout", "20000", "--json"}));
-      mqsend.write("y\n");
-      mqsend.close_stdin();
-      REQUIRE(cluster.wait_for_requests(kSendMessageV2, 1, 5s));
+      auto mqsend = one_send_in_flight(cluster);
       const auto signalled = std::chrono::steady_clock::now();
-      mqsend.signal(SIGINT);
+      mqsend->signal(SIGINT);
       // Signals of one kind do not queue: the second goes once the first has been seen.
       REQUIRE(mqsend::test::wait_until(
-          [&] { return mqsend.err_so_far().find("interrupt again to stop now") != std::string::npos; }, 5s));
-      mqsend.signal(second);
-      const auto run = mqsend.wait(30s);
+          [&] { return mqsend->err_so_far().find("interrupt again to stop now") != std::string::npos; }, 5s));
+      mqsend->signal(second);
+      const auto run = mqsend->wait(30s);
       INFO(run.err);
       CHECK(run.exit_code == 1);
       CHECK(ms_since(signalled) < 1000 * kTimeScale);
