@@ -119,7 +119,7 @@ TEST_CASE("SIGINT: records already read but not sent fail and go to --failed-out
   std::remove(failed.c_str());
 }
 
-TEST_CASE("--failed-output may be the input file: the retry loop keeps exactly the failures", "[integration][contract]") {
+TEST_CASE("option --failed-output may be the input file: the retry loop keeps exactly the failures", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Loop:2"});
   const std::string pending = temp_path("pending");
   const std::string too_long(80, 'L');
@@ -150,7 +150,7 @@ TEST_CASE("--failed-output may be the input file: the retry loop keeps exactly t
   std::remove(pending.c_str());
 }
 
-TEST_CASE("--failed-output-append appends, and refuses the input file", "[integration][contract]") {
+TEST_CASE("option --failed-output-append appends, and refuses the input file", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Append:1"});
   const std::string failed = temp_path("append-failed");
   write_file(failed, "earlier\n");
@@ -216,7 +216,7 @@ TEST_CASE("text output: a failed record has its line on stdout, with its index",
   CHECK(run.out.find("SendFailed [index=1, code=13, name=MESSAGE_ILLEGAL, message=") != std::string::npos);
 }
 
-TEST_CASE("--batch: a partial batch goes out after --batch-linger while input is idle", "[integration][contract]") {
+TEST_CASE("option --batch: a partial batch goes out after --batch-linger while input is idle", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Linger:2"});
   MqsendProcess mqsend(with_namesrv(cluster, {"-t", "Linger", "--batch", "64", "--mode", "async", "--json"}));
   mqsend.write(numbered_lines("l", 5));  // stdin stays open, as `tail -F log | mqsend`
@@ -228,7 +228,7 @@ TEST_CASE("--batch: a partial batch goes out after --batch-linger while input is
   CHECK(json_lines(run.out).size() == 5);
 }
 
-TEST_CASE("--batch: a signal sends the partial batch instead of failing it", "[integration][contract]") {
+TEST_CASE("option --batch: a signal sends the partial batch instead of failing it", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "SigBatch:2"});
   MqsendProcess mqsend(with_namesrv(cluster, {"-t", "SigBatch", "--batch", "64", "--batch-linger", "600000",
                                               "--json"}));
@@ -246,7 +246,7 @@ TEST_CASE("--batch: a signal sends the partial batch instead of failing it", "[i
   for (const auto& line : lines) CHECK(line.at("status") == "SEND_OK");
 }
 
-TEST_CASE("--input json --batch: a delayed record goes alone, the others batch", "[integration][contract]") {
+TEST_CASE("option --input json --batch: a delayed record goes alone, the others batch", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "JsonDelay:1"});
   std::string input;
   for (int i = 0; i < 8; ++i) {
@@ -266,7 +266,7 @@ TEST_CASE("--input json --batch: a delayed record goes alone, the others batch",
   }
 }
 
-TEST_CASE("--failed-output replays -m, --file and stream records as the same records", "[integration][contract]") {
+TEST_CASE("option --failed-output replays -m, --file and stream records as the same records", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Faithful:1"});
   const std::string failed = temp_path("faithful-failed");
   const std::string blob_path = temp_path("faithful-blob");

@@ -108,7 +108,7 @@ TEST_CASE("failed output on the input file: written beside it, put in its place 
   std::remove(path.c_str());
 }
 
-TEST_CASE("failed output: append keeps what is there; appending to the input is refused", "[cli][failed-output]") {
+TEST_CASE("failed output: append keeps what is there, and appending to the input is refused", "[cli][failed-output]") {
   const std::string path = temp_file("append");
   put(path, "old\n");
   auto output = open_output({path, true, false, "\n", std::nullopt});
