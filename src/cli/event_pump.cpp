@@ -118,6 +118,4 @@ bool EventPump::drain() {
   }
 }
 
-bool EventPump::aborted() const { return abort_requested(); }
-
 }  // namespace mqsend::cli

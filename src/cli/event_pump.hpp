@@ -45,8 +45,6 @@ class EventPump {
   void begin_final_wait(Clock::time_point deadline, Clock::duration grace);
   // Pumps until every send is reported (true), or the final wait ends (false).
   bool drain();
-  // A second interrupt asked to stop at once.
-  bool aborted() const;
 
  private:
   struct Periodic {
