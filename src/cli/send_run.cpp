@@ -231,10 +231,13 @@ int run_send(const CliOptions& options) {
     }
   }
   std::fflush(stdout);
-  fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
-             interrupted ? " (interrupted)" : "");
   // An interrupted run did not send all its input: the partial-failure code, whatever else.
-  return interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
+  const int code = interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
+  if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
+    fmt::print(stderr, "mqsend: {}, {}{}\n", reporter.stats().summary(), resource_usage(),
+               interrupted ? " (interrupted)" : "");
+  }
+  return code;
 }
 
 }  // namespace mqsend::cli
