@@ -276,7 +276,7 @@ TEST_CASE("man page: documents every flag of mqsend and mqsend probe", "[integra
   }
 }
 
-TEST_CASE("man page: each environment variable is listed once; SEE ALSO names no missing page", "[integration][config]") {
+TEST_CASE("man page: each environment variable is listed once, and SEE ALSO names no missing page", "[integration][config]") {
   std::istringstream page(read_file(kSourceRoot + "/man/mqsend.1"));
   std::string section;
   std::vector<std::string> environment_items;

@@ -167,7 +167,7 @@ TEST_CASE("NAMESRV_ADDR is used when -n is absent", "[integration]") {
   CHECK(cluster.messages("Env").size() == 1);
 }
 
-TEST_CASE("option -q: a run that sent everything is silent, a failing one still reports; --summary", "[integration]") {
+TEST_CASE("option -q: a run that sent everything is silent, a failing one still reports, --summary keeps it", "[integration]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Quiet:1"});
   auto silent = run_mqsend(with_namesrv(cluster, {"-t", "Quiet", "-q", "-m", "x"}));
   CHECK(silent.exit_code == 0);
