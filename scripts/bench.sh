@@ -61,17 +61,17 @@ cluster_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$cluster_pid/stat"
 }
 
-# One run: `mqsend -q args...` with stdin from $stdin_cmd (if set): no per-message lines, the
-# summary line on stderr gives the figures. Prints "msgs/s p50_ms p99_ms client_cpu_s_per_M rss_mib
+# One run: `mqsend -q --summary args...` with stdin from $stdin_cmd (if set): no per-message
+# lines, the summary line on stderr gives the figures. Prints "msgs/s p50_ms p99_ms client_cpu_s_per_M rss_mib
 # cluster_cpu_s_per_M failed".
 run_once() {
   local err=$work/err
   local cluster_cpu_before
   cluster_cpu_before=$(cluster_cpu)
   if [ -n "${stdin_cmd:-}" ]; then
-    bash -c "$stdin_cmd" | "$mqsend" -q -n "$namesrv" -t "$topic" "$@" >/dev/null 2>"$err" || true
+    bash -c "$stdin_cmd" | "$mqsend" -q --summary -n "$namesrv" -t "$topic" "$@" >/dev/null 2>"$err" || true
   else
-    "$mqsend" -q -n "$namesrv" -t "$topic" "$@" >/dev/null 2>"$err" </dev/null || true
+    "$mqsend" -q --summary -n "$namesrv" -t "$topic" "$@" >/dev/null 2>"$err" </dev/null || true
   fi
   local line
   line=$(grep '^mqsend: sent' "$err" | tail -n 1)

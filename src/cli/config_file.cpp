@@ -204,6 +204,10 @@ Result<std::vector<ConfigEntry>> parse_config(std::string_view text) {
   return entries;
 }
 
+Result<std::vector<std::string>> parse_config_array(std::string_view text) {
+  return ValueScanner(text).array();
+}
+
 Result<std::vector<ConfigEntry>> read_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{error_code::kInvalidArgument, "cannot read config file " + path};

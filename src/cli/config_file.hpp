@@ -32,6 +32,9 @@ Result<std::vector<ConfigEntry>> parse_config(std::string_view text);
 // Errors name the file.
 Result<std::vector<ConfigEntry>> read_config_file(const std::string& path);
 
+// A one-line array as in the file, "[a, \"b\", 'c']", for a repeatable flag's environment variable.
+Result<std::vector<std::string>> parse_config_array(std::string_view text);
+
 // One `key = value` line (no newline) that parse_config reads back to the same values:
 // numbers and booleans bare, other scalars quoted, arrays when `array`.
 std::string format_config_line(const std::string& key, const std::vector<std::string>& values,

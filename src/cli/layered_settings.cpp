@@ -16,6 +16,9 @@ namespace mqsend::cli {
 namespace {
 
 const std::set<std::string, std::less<>> kKeyless = {"help", "version", "config", "print-config"};
+// What to send, and how much, is said on each command line: a body or a cap inherited from the
+// environment or a config file would silently replace stdin or -l (a cron job's, say).
+const std::set<std::string, std::less<>> kFlagOnly = {"message", "file", "input-file", "count", "repeat"};
 constexpr std::string_view kMask = "******";
 
 // Every keyed option of an app and its subcommands, grouped by key in definition order.
@@ -69,8 +72,8 @@ std::vector<std::string> default_values(const CLI::Option& option) {
 
 // Runs `values` through the option's validators and callback into its variable, and leaves
 // the option not given, so that the command line still replaces it. The value the option
-// already holds is accepted as is: defaults need not pass the validators (--queue-id -1,
-// --file ""), and --print-config output must read back.
+// already holds is accepted as is: defaults need not pass the validators (--queue-id and
+// --file have ""), and --print-config output must read back.
 Status apply_value(CLI::Option& option, const std::vector<std::string>& values, const std::string& source) {
   if (values == default_values(option)) return std::nullopt;
   if (!is_list(option) && values.size() != 1) {
@@ -89,12 +92,26 @@ Status apply_value(CLI::Option& option, const std::vector<std::string>& values, 
   return std::nullopt;
 }
 
-Status apply_to_all(const std::vector<CLI::Option*>& options, const std::vector<std::string>& values,
-                    const std::string& source) {
+Status apply_to_all(const std::string& key, const std::vector<CLI::Option*>& options,
+                    const std::vector<std::string>& values, const std::string& source) {
+  // The default value changes nothing: config files that --print-config wrote before still read.
+  if (kFlagOnly.count(key) != 0 && values != default_values(*options.front())) {
+    return Error{error_code::kInvalidArgument,
+                 fmt::format("{}: --{} is a command-line flag only: what to send never comes from the "
+                             "environment or a config file",
+                             source, key)};
+  }
   for (CLI::Option* option : options) {
     if (Status error = apply_value(*option, values, source)) return error;
   }
   return std::nullopt;
+}
+
+// A repeatable flag's variable may hold several values as a config file array, [a, "b"];
+// anything else is one value.
+Result<std::vector<std::string>> environment_values(const CLI::Option& option, const std::string& value) {
+  if (is_list(option) && value.front() == '[') return parse_config_array(value);
+  return std::vector<std::string>{value};
 }
 
 std::optional<std::string> config_flag(const std::vector<std::string>& args) {
@@ -145,7 +162,7 @@ Result<AppliedSettings> apply_setting_layers(CLI::App& app, const std::vector<st
                      fmt::format("config file {}, line {}: unknown key '{}' (keys are the long flag names)",
                                  applied.config_path, entry.line, entry.key)};
       }
-      if (Status error = apply_to_all(options->second, entry.values, source)) return *error;
+      if (Status error = apply_to_all(entry.key, options->second, entry.values, source)) return *error;
       applied.values[entry.key] = entry.values;
     }
   }
@@ -153,8 +170,12 @@ Result<AppliedSettings> apply_setting_layers(CLI::App& app, const std::vector<st
     const std::string name = environment_name(key);
     auto value = environment(name);
     if (!value || value->empty()) continue;
-    if (Status error = apply_to_all(keyed.by_key[key], {*value}, "environment " + name)) return *error;
-    applied.values[key] = {*value};
+    const std::string source = "environment " + name;
+    const auto& options = keyed.by_key[key];
+    auto values = environment_values(*options.front(), *value);
+    if (!values) return Error{values.error().code, source + ": " + values.error().message};
+    if (Status error = apply_to_all(key, options, *values, source)) return *error;
+    applied.values[key] = std::move(values.value());
   }
   return applied;
 }
@@ -165,6 +186,7 @@ std::string effective_config(const CLI::App& app, const AppliedSettings& applied
   std::string text = fmt::format("# mqsend settings: flags > environment (MQSEND_*) > {}\n",
                                  applied.config_path.empty() ? "no config file" : applied.config_path);
   for (const std::string& key : keyed.order) {
+    if (kFlagOnly.count(key) != 0) continue;  // the file layer refuses them
     const auto& options = keyed.by_key.at(key);
     const CLI::Option& first = *options.front();
     auto given = std::find_if(options.begin(), options.end(),

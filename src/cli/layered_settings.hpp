@@ -10,7 +10,10 @@
 //
 // Keys are the long flag names: "timeout" in the file, MQSEND_TIMEOUT in the environment
 // (upper case, '-' as '_'); NAMESRV_ADDR also sets --namesrv (CLI11 applies it at parse time,
-// over MQSEND_NAMESRV). The file is --config FILE, else $MQSEND_CONFIG, else
+// over MQSEND_NAMESRV); a repeatable flag's variable takes several values as a file array,
+// MQSEND_PROPERTY='[a=1, b=2]'. The body and how many to send (message, file, input-file,
+// count, repeat) are flags only: either lower layer setting them is an error, and
+// --print-config leaves them out. The file is --config FILE, else $MQSEND_CONFIG, else
 // default_config_path() when that file exists. --help, --version, --config and
 // --print-config have no key. A key is the same setting on every command that has the flag.
 #include <map>

@@ -2,6 +2,9 @@
 
 #include <map>
 #include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe.hpp"
@@ -13,24 +16,48 @@ namespace {
 
 constexpr std::string_view kSecretType = "SECRET";
 
-// CLI::NonNegativeNumber states its range with the largest double in full; this says what is
-// wrong in a few words. Also keeps -1 out of unsigned settings (CLI11 would wrap it).
-const CLI::Validator& non_negative() {
-  static const CLI::Validator validator(
-      [](std::string& input) -> std::string {
+// A validator of numbers: "Value abc is not a number" for text, else what `check` says of the
+// value ("" when it is fine). CLI::Range calls text "not in range", CLI::NonNegativeNumber
+// states its range with the largest double in full.
+template <typename Check>
+CLI::Validator number_validator(Check check, std::string description) {
+  return CLI::Validator(
+      [check](std::string& input) -> std::string {
         double value = 0;
         if (!CLI::detail::lexical_cast(input, value)) return "Value " + input + " is not a number";
+        return check(input, value);
+      },
+      std::move(description));
+}
+
+// Also keeps -1 out of unsigned settings (CLI11 would wrap it).
+const CLI::Validator& non_negative() {
+  static const CLI::Validator validator = number_validator(
+      [](const std::string& input, double value) {
         return value < 0 ? "Value " + input + " is negative" : std::string();
       },
       "NONNEGATIVE");
   return validator;
 }
 
+template <typename T>
+CLI::Validator in_range(T min, T max) {
+  return number_validator(
+      [min, max](const std::string& input, double value) {
+        return value < static_cast<double>(min) || value > static_cast<double>(max)
+                   ? fmt::format("Value {} not in range {} to {}", input, min, max)
+                   : std::string();
+      },
+      fmt::format("{} in [{} - {}]", CLI::detail::type_name<T>(), min, max));
+}
+
 const char* configuration_help() {
   return "\nSettings come from flags, then MQSEND_<FLAG> environment variables (MQSEND_TIMEOUT, "
          "MQSEND_RETRY_ANOTHER_BROKER_WHEN_NOT_STORE_OK, ...; NAMESRV_ADDR for -n), then the "
          "config file (--config, MQSEND_CONFIG, or $XDG_CONFIG_HOME/mqsend/config, "
-         "~/.config/mqsend/config): 'key = value' lines keyed by the long flag names.\n";
+         "~/.config/mqsend/config): 'key = value' lines keyed by the long flag names. A "
+         "repeatable flag's variable takes a list as the file does: MQSEND_PROPERTY='[a=1, b=2]'. "
+         "What to send (-m, --file, -l, --count, --repeat) is given by flags only.\n";
 }
 
 void define_send_options(CLI::App& app, CliOptions& options) {
@@ -45,10 +72,10 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       ->default_str("sync");
   app.add_option("--retries", options.retries,
                  "Retries after a failed sync send (retryTimesWhenSendFailed)")
-      ->check(CLI::Range(0, 100));
+      ->check(in_range(0, 100));
   app.add_option("--async-retries", options.async_retries,
                  "Retries after a network failure of an async send (retryTimesWhenSendAsyncFailed)")
-      ->check(CLI::Range(0, 100));
+      ->check(in_range(0, 100));
   app.add_flag("--retry-another-broker-when-not-store-ok",
                options.retry_another_broker_when_not_store_ok,
                "Retry on another broker when the broker stored the message with a warning "
@@ -67,22 +94,26 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "Re-read routes from the name server this often while streaming "
                  "(pollNameServerInterval)")
       ->type_name("MS")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
+      ->check(in_range(std::int64_t{1}, std::int64_t{3600000}));
   app.add_option("-p,--property", options.properties,
-                 "User property key=value (repeatable)")
+                 "User property key=value (repeatable; name and value not blank; keys RocketMQ "
+                 "reserves are refused)")
       ->take_all();
   app.add_option("--delay-level", options.delay_level,
                  "Delay level 1..18 (1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h); 0 = none")
-      ->check(CLI::Range(0, 18));
+      ->check(in_range(0, 18));
   app.add_option("--compress-over", options.compress_over,
                  "Compress bodies of at least this many bytes (zlib level 5)")
       ->check(non_negative());
   app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
+      ->check(in_range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));
   app.add_option("--inflight", options.inflight, "Async/oneway: most messages in flight or unreported at once")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+      ->check(in_range(std::size_t{1}, std::size_t{1} << 20));
   app.add_flag("-q,--quiet", options.quiet,
-               "No per-message output lines (failures and the summary still go to stderr)");
+               "No per-message output lines, and no summary when every message was sent: a quiet "
+               "success is silent (failures and their summary still go to stderr)");
+  app.add_flag("--summary", options.summary,
+               "Print the summary line on stderr even with -q and every message sent");
   auto* message = app.add_option("-m,--message", options.messages,
                                  "Message body (repeatable: one message each)");
   auto* file = app.add_option("--file", options.file,
@@ -102,7 +133,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "Take TAGS from each record: TAG<delim>BODY (after the key part, if any)");
   app.add_option("--input", options.input_format,
                  "Record format: text, or json (one object per record: body | body_base64, "
-                 "tags, keys, properties, delay)")
+                 "tags, keys, properties, delay: optional, null = absent)")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--count", options.count,
                  "Send N messages: copies of the -m/--file body, or at most N input records")
@@ -124,18 +155,19 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       ->check(non_negative());
   app.add_option("--batch", options.batch,
                  "Pack up to N consecutive records into one SEND_BATCH_MESSAGE (0 = off)")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
+      ->check(in_range(std::size_t{0}, std::size_t{100000}));
   app.add_option("--batch-bytes", options.batch_bytes, "Largest encoded batch body in bytes")
-      ->check(CLI::Range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
+      ->check(in_range(std::size_t{64}, std::size_t{16 * 1024 * 1024}));
   app.add_option("--batch-linger", options.batch_linger_ms,
-                 "Send a partial batch once its first record has waited this long (0 = at once "
-                 "when input pauses)")
+                 "Send a partial batch once its first record has waited this long (0 = whenever "
+                 "the input has no more bytes ready)")
       ->type_name("MS")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600000}));
+      ->check(in_range(std::int64_t{0}, std::int64_t{3600000}));
   auto* broker = app.add_option("--broker", options.target_broker,
                                 "Send only to this broker (with --queue-id): one attempt, no failover");
   auto* queue_id = app.add_option("--queue-id", options.target_queue_id, "Queue id on --broker")
-                       ->check(non_negative());
+                       ->check(non_negative())
+                       ->default_str("");  // no default: it comes with --broker
   broker->needs(queue_id);
   queue_id->needs(broker);
 }
@@ -165,7 +197,7 @@ void define_common_options(CLI::App& app, CommandLine& command_line) {
   app.add_option("--tags", options.tags, "Message tag (TAGS property)");
   app.add_option("--timeout", options.timeout_ms,
                  "Budget in ms for one message, route lookup and all retries included")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}));
+      ->check(in_range(std::int64_t{1}, std::int64_t{3600000}));
   app.add_option("-g,--group", options.group, "Producer group");
   app.add_option("--serialize", options.serialize,
                  "Request header serialization: json or rocketmq (binary)")

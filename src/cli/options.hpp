@@ -50,7 +50,8 @@ struct CliOptions : CommonOptions {
   std::size_t compress_over = kProducerDefaults.compress_over;
   std::size_t max_size = kProducerDefaults.max_message_size;
   std::size_t inflight = kProducerDefaults.max_in_flight;  // async window
-  bool quiet = false;                 // no per-message lines (the summary stays)
+  bool quiet = false;                 // no per-message lines; no summary after a full success
+  bool summary = false;               // the summary line even under quiet
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message
   std::string input_file;             // -l: a file split into records like stdin
@@ -68,7 +69,7 @@ struct CliOptions : CommonOptions {
   std::size_t batch_bytes = 4 * 1024 * 1024;
   std::int64_t batch_linger_ms = 10;  // RocketMQ 5 ProduceAccumulator holdMs
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
-  int target_queue_id = -1;
+  int target_queue_id = -1;           // unset without --broker (they need each other)
 };
 
 // `mqsend probe`: the settings only the probe has.

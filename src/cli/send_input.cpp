@@ -20,16 +20,14 @@ Result<Message> message_template(const CliOptions& options) {
   message.set_delay_level(options.delay_level);
   for (const auto& property : options.properties) {
     const auto equals = property.find('=');
-    if (equals == std::string::npos || equals == 0) {
+    if (equals == std::string::npos) {
       return Error{error_code::kInvalidArgument,
                    "property '" + property + "' is not of the form key=value"};
     }
     const std::string key = property.substr(0, equals);
-    if (is_reserved_property(key)) {
-      return Error{error_code::kInvalidArgument,
-                   "property key '" + key + "' is reserved by RocketMQ; use the matching flag"};
-    }
-    message.set_property(key, property.substr(equals + 1));
+    std::string value = property.substr(equals + 1);
+    if (Status refused = check_user_property(key, value, PropertySource::kFlag)) return *refused;
+    message.set_property(key, std::move(value));
   }
   return message;
 }

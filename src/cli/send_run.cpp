@@ -293,9 +293,12 @@ int run_send(const CliOptions& options) {
     }
   }
   reporter.flush();
-  tell("mqsend: {}, {}{}", reporter.stats().summary(), resource_usage(), interrupted ? " (interrupted)" : "");
   // An interrupted run did not send all its input: the partial-failure code, whatever else.
-  return interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
+  const int code = interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
+  if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
+    tell("mqsend: {}, {}{}", reporter.stats().summary(), resource_usage(), interrupted ? " (interrupted)" : "");
+  }
+  return code;
 }
 
 }  // namespace mqsend::cli

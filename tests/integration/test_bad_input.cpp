@@ -133,7 +133,7 @@ TEST_CASE("bad flags and arguments exit 2 with one line, before anything is sent
       {"unknown mode", {"-t", "T", "-m", "x", "--mode", "sometimes"}, "--mode: sometimes not in {sync,async,oneway}"},
       {"zero timeout", {"-t", "T", "-m", "x", "--timeout", "0"}, "--timeout: Value 0 not in range 1 to 3600000"},
       {"negative timeout", {"-t", "T", "-m", "x", "--timeout", "-5"}, "--timeout: Value -5 not in range 1 to 3600000"},
-      {"timeout not a number", {"-t", "T", "-m", "x", "--timeout", "soon"}, "--timeout: Value soon not in range"},
+      {"timeout not a number", {"-t", "T", "-m", "x", "--timeout", "soon"}, "--timeout: Value soon is not a number"},
       {"zero inflight", {"-t", "T", "-m", "x", "--inflight", "0"}, "--inflight: Value 0 not in range 1 to 1048576"},
       {"zero max size", {"-t", "T", "-m", "x", "--max-size", "0"}, "--max-size: Value 0 not in range 1 to 16777216"},
       {"negative max size", {"-t", "T", "-m", "x", "--max-size", "-1"}, "--max-size: Value -1 not in range"},
@@ -157,7 +157,17 @@ TEST_CASE("bad flags and arguments exit 2 with one line, before anything is sent
        "Sending message to topic[SCHEDULE_TOPIC_XXXX] is forbidden."},
       {"reserved group", {"-t", "T", "-g", "DEFAULT_PRODUCER", "-m", "x"},
        "producerGroup can not equal DEFAULT_PRODUCER, please specify another one."},
-      {"reserved property", {"-t", "T", "-p", "UNIQ_KEY=x", "-m", "x"}, "property key 'UNIQ_KEY' is reserved by RocketMQ"},
+      {"reserved property", {"-t", "T", "-p", "UNIQ_KEY=x", "-m", "x"},
+       "property 'UNIQ_KEY' is reserved by RocketMQ and cannot be set"},
+      {"reserved property without a flag yet", {"-t", "T", "-p", "__SHARDINGKEY=u1", "-m", "x"},
+       "property '__SHARDINGKEY' is reserved by RocketMQ and cannot be set"},
+      {"reserved transaction property", {"-t", "T", "-p", "TRAN_MSG=true", "-m", "x"},
+       "property 'TRAN_MSG' is reserved by RocketMQ and cannot be set"},
+      {"reserved property a flag sets: KEYS", {"-t", "T", "-p", "KEYS=k", "-m", "x"},
+       "property 'KEYS' is reserved by RocketMQ; use -k/--keys"},
+      {"property with an empty value", {"-t", "T", "-p", "empty=", "-m", "x"},
+       "property 'empty' has a blank value: RocketMQ needs a name and a value"},
+      {"property with a blank name", {"-t", "T", "-p", " =v", "-m", "x"}, "property ' ' has a blank name"},
       {"--file that does not exist", {"-t", "T", "--file", "/nonexistent/body"}, "--file: File does not exist: /nonexistent/body"},
       {"--file that is a directory", {"-t", "T", "--file", "/tmp"}, "--file: File is actually a directory: /tmp"},
       {"-l that does not exist", {"-t", "T", "-l", "/nonexistent/records"}, "--input-file: File does not exist: /nonexistent/records"},
@@ -305,6 +315,40 @@ TEST_CASE("a body over the max size or an empty body: exit 2 alone, the only fai
       3, 1, 13, "the message body length is zero");
   CHECK(cluster.stored_bodies("Sized") ==
         std::multiset<std::string>{"ok-0", "ok-2", "ok-0", "ok-2", "ok-0", "ok-2"});
+}
+
+TEST_CASE("a JSON record with a blank or reserved property fails alone and the stream goes on", "[integration][bad-input]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Props:1"});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"body":"bad-1","properties":{"empty":""}})", "property \"empty\" has a blank value"},
+      {R"({"body":"bad-1","properties":{"KEYS":"k"}})", "property \"KEYS\" is reserved by RocketMQ; use the \"keys\" field"},
+      {R"({"body":"bad-1","properties":{"TRAN_MSG":"true"}})", "property \"TRAN_MSG\" is reserved by RocketMQ and cannot be set"},
+  };
+  for (const auto& [record, needle] : cases) {
+    INFO(record);
+    check_stream_outcomes(
+        run_mqsend(with_namesrv(cluster, {"-t", "Props", "--json", "--input", "json"}),
+                   "{\"body\":\"ok-0\"}\n" + record + "\n{\"body\":\"ok-2\"}\n"),
+        3, 1, 10104, needle);
+  }
+  CHECK(cluster.stored_bodies("Props") ==
+        std::multiset<std::string>{"ok-0", "ok-2", "ok-0", "ok-2", "ok-0", "ok-2"});
+}
+
+TEST_CASE("JSON records with null tags, keys, properties or delay are sent as if those were absent", "[integration][bad-input]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Nulls:1"});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Nulls", "--input", "json", "--tags", "Kept"}),
+                        R"({"body":"n","tags":null,"keys":null,"properties":null,"delay":null})"
+                        "\n");
+  INFO(run.err);
+  CHECK(run.exit_code == kAllSent);
+  const auto stored = cluster.messages("Nulls");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored.front().at("properties").at("TAGS") == "Kept");
+  // A null body is no body: still the record's error.
+  auto null_body = run_mqsend(with_namesrv(cluster, {"-t", "Nulls", "--input", "json"}), "{\"body\":null}\n");
+  CHECK(null_body.exit_code == kUsage);
+  check_one_error_line(null_body, "\"body\" must be a string");
 }
 
 TEST_CASE("a line far longer than the max size fails alone and the stream goes on", "[integration][bad-input]") {

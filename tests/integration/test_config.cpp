@@ -16,7 +16,9 @@
 
 using mqsend::test::run_mqsend;
 using mqsend::test::run_process;
+using mqsend::test::temp_path;
 using mqsend::test::TestCluster;
+using mqsend::test::with_namesrv;
 
 namespace {
 
@@ -148,6 +150,85 @@ TEST_CASE("config: a bad file is a usage error naming the line", "[integration][
   CHECK(missing.exit_code == 2);
 }
 
+TEST_CASE("config: what to send is given by flags only: MQSEND_MESSAGE or a file's message is a usage error", "[integration][config]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Body:1"});
+  const std::string records = temp_path("fifty");
+  {
+    std::ofstream out(records);
+    for (int i = 0; i < 50; ++i) out << "record-" << i << "\n";
+  }
+  ConfigHome home("namesrv = '" + cluster.namesrv() + "'\n");
+  const std::vector<std::string> variables = {"MQSEND_MESSAGE=stale", "MQSEND_FILE=" + records,
+                                              "MQSEND_INPUT_FILE=" + records, "MQSEND_COUNT=3",
+                                              "MQSEND_REPEAT=true"};
+  for (const std::string& variable : variables) {
+    auto run = run_mqsend({"-t", "Body", "-l", records}, "", home.env({variable}));
+    const std::string name = variable.substr(0, variable.find('='));
+    INFO(variable << ": " << run.err);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("mqsend: environment " + name + ": --"));
+    CHECK_THAT(run.err, Catch::Contains(" is a command-line flag only: what to send never comes from the "
+                                        "environment or a config file"));
+  }
+  ConfigHome with_message("namesrv = '" + cluster.namesrv() + "'\nmessage = [\"stale\"]\n");
+  auto from_file = run_mqsend({"-t", "Body"}, "line-1\nline-2\n", with_message.env());
+  INFO(from_file.err);
+  CHECK(from_file.exit_code == 2);
+  CHECK_THAT(from_file.err, Catch::Contains(with_message.path() + ", line 2: message: --message is a command-line flag only"));
+  CHECK(cluster.messages("Body").empty());
+
+  // A line with the default value changes nothing, as --print-config once wrote them: no error.
+  ConfigHome with_defaults("namesrv = '" + cluster.namesrv() + "'\ncount = 0\nrepeat = false\nmessage = []\n");
+  auto from_flags = run_mqsend({"-t", "Body", "-l", records}, "", with_defaults.env());
+  INFO(from_flags.err);
+  CHECK(from_flags.exit_code == 0);
+  CHECK(cluster.messages("Body").size() == 50);
+  std::remove(records.c_str());
+}
+
+TEST_CASE("config: MQSEND_PROPERTY takes several properties as a config file array", "[integration][config]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "EnvProps:1"});
+  ConfigHome home("");
+  auto several = run_mqsend(with_namesrv(cluster, {"-t", "EnvProps", "-m", "x"}), "",
+                            home.env({"MQSEND_PROPERTY=[env=prod, \"team=a,b\"]"}));
+  INFO(several.err);
+  REQUIRE(several.exit_code == 0);
+  auto stored = cluster.messages("EnvProps");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored.front().at("properties").at("env") == "prod");
+  CHECK(stored.front().at("properties").at("team") == "a,b");
+  cluster.control({{"cmd", "reset_messages"}});
+
+  auto one = run_mqsend(with_namesrv(cluster, {"-t", "EnvProps", "-m", "x"}), "", home.env({"MQSEND_PROPERTY=solo=a,b"}));
+  REQUIRE(one.exit_code == 0);
+  stored = cluster.messages("EnvProps");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored.front().at("properties").at("solo") == "a,b");
+
+  auto malformed = run_mqsend({"-n", "127.0.0.1:1", "-t", "T", "-m", "x"}, "", home.env({"MQSEND_PROPERTY=[a=1"}));
+  CHECK(malformed.exit_code == 2);
+  CHECK_THAT(malformed.err, Catch::Contains("mqsend: environment MQSEND_PROPERTY: expected ',' or ']' in the array"));
+}
+
+TEST_CASE("config: a variable that is no number says so and names the variable", "[integration][config]") {
+  ConfigHome home("");
+  auto run = run_mqsend({"-n", "127.0.0.1:1", "-t", "T", "-m", "x"}, "", home.env({"MQSEND_TIMEOUT=abc"}));
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "mqsend: environment MQSEND_TIMEOUT: --timeout: Value abc is not a number\n");
+}
+
+TEST_CASE("help: --queue-id shows no default it would refuse", "[integration][config]") {
+  const auto help = run_mqsend({"--help"}).out;
+  std::istringstream lines(help);
+  std::string queue_id_line;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("--queue-id") != std::string::npos && line.rfind("  -", 0) == 0) queue_id_line = line;
+  }
+  INFO(help);
+  REQUIRE_FALSE(queue_id_line.empty());
+  CHECK(queue_id_line.find("-1") == std::string::npos);
+}
+
 TEST_CASE("config: --version", "[integration][config]") {
   auto run = run_mqsend({"--version"});
   CHECK(run.exit_code == 0);
@@ -192,6 +273,33 @@ TEST_CASE("man page: documents every flag of mqsend and mqsend probe", "[integra
                                    [&](const std::string& item) { return names_flag(item, escaped); });
     INFO(flag);
     CHECK(found);
+  }
+}
+
+TEST_CASE("man page: each environment variable is listed once, and SEE ALSO names no missing page", "[integration][config]") {
+  std::istringstream page(read_file(kSourceRoot + "/man/mqsend.1"));
+  std::string section;
+  std::vector<std::string> environment_items;
+  std::vector<std::string> see_also_pages;
+  bool tag_next = false;
+  for (std::string line; std::getline(page, line);) {
+    if (line.rfind(".SH ", 0) == 0) section = line.substr(4);
+    if (tag_next && section == "ENVIRONMENT") environment_items.push_back(line);
+    tag_next = line == ".TP";
+    if (section == "\"SEE ALSO\"" && (line.rfind(".B ", 0) == 0 || line.rfind(".BR ", 0) == 0)) {
+      see_also_pages.push_back(line.substr(line.find(' ') + 1));
+    }
+  }
+  for (const char* variable : {"ROCKETMQ_ACCESS_KEY", "ROCKETMQ_SECRET_KEY", "NAMESRV_ADDR", "MQSEND_CONFIG"}) {
+    INFO(variable);
+    CHECK(std::count_if(environment_items.begin(), environment_items.end(), [&](const std::string& item) {
+            return item.find(variable) != std::string::npos;
+          }) == 1);
+  }
+  for (std::string name : see_also_pages) {
+    name = std::regex_replace(name.substr(0, name.find(' ')), std::regex(R"(\\-)"), "-");
+    INFO(name);
+    CHECK(access((kSourceRoot + "/man/" + name + ".1").c_str(), F_OK) == 0);
   }
 }
 

@@ -179,4 +179,9 @@ TEST_CASE("probe: no name server reachable is no route (exit 3)", "[integration]
   INFO(run.out << run.err);
   CHECK(run.exit_code == 3);
   CHECK_THAT(run.out, Catch::Contains("no route"));
+  // The same cause as for a send, with the same code.
+  CHECK_THAT(run.err, Catch::Contains("no route: [10004 NO_NAME_SERVER_EXCEPTION] no name server answered"));
+  CHECK_THAT(run.err, Catch::Contains("connect to 127.0.0.1:1 failed"));
+  auto send = run_mqsend({"-n", "127.0.0.1:1", "-t", "T", "-m", "x", "--timeout", "500"});
+  CHECK_THAT(send.err, Catch::Contains("failed: [10004 NO_NAME_SERVER_EXCEPTION]"));
 }

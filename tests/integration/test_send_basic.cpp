@@ -166,3 +166,24 @@ TEST_CASE("NAMESRV_ADDR is used when -n is absent", "[integration]") {
   CHECK(run.exit_code == 0);
   CHECK(cluster.messages("Env").size() == 1);
 }
+
+TEST_CASE("option -q: a run that sent everything is silent, a failing one still reports, --summary keeps it", "[integration]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Quiet:1"});
+  auto silent = run_mqsend(with_namesrv(cluster, {"-t", "Quiet", "-q", "-m", "x"}));
+  CHECK(silent.exit_code == 0);
+  CHECK(silent.out.empty());
+  CHECK(silent.err.empty());
+
+  auto with_summary = run_mqsend(with_namesrv(cluster, {"-t", "Quiet", "-q", "--summary", "-m", "x"}));
+  CHECK(with_summary.exit_code == 0);
+  CHECK(with_summary.out.empty());
+  CHECK(with_summary.err.rfind("mqsend: sent 1, failed 0,", 0) == 0);
+
+  auto failing = run_mqsend({"-n", "127.0.0.1:1", "-t", "Quiet", "-q", "-m", "x", "--timeout", "500"});
+  INFO(failing.err);
+  CHECK(failing.exit_code == 3);
+  CHECK(failing.out.empty());
+  CHECK(failing.err.find("mqsend: message 0 failed: [10004 NO_NAME_SERVER_EXCEPTION]") != std::string::npos);
+  CHECK(failing.err.find("mqsend: sent 0, failed 1,") != std::string::npos);
+  CHECK(cluster.messages("Quiet").size() == 2);
+}

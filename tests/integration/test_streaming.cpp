@@ -269,7 +269,7 @@ TEST_CASE("a SIGINT ignored by the parent stays ignored (background job of a scr
   // group must not stop the job.
   const std::string script =
       "trap '' INT; seq 1 10 | '" MQSEND_BIN "' -n " + cluster.namesrv() +
-      " -t Bg --rate 10 -q & pid=$!; sleep 0.3; kill -INT $pid; wait $pid; echo rc=$?";
+      " -t Bg --rate 10 -q --summary & pid=$!; sleep 0.3; kill -INT $pid; wait $pid; echo rc=$?";
   auto run = mqsend::test::run_process({"/bin/sh", "-c", script});
   INFO(run.err);
   CHECK(run.out.find("rc=0") != std::string::npos);

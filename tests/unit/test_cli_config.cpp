@@ -223,6 +223,55 @@ TEST_CASE("config: bad keys and values are usage errors that say where", "[cli]"
   CHECK_THAT(missing_file.applied.error().message, Catch::Contains("/nonexistent/mqsend.conf"));
 }
 
+TEST_CASE("config: what to send is flags only: the environment or a file setting it is an error", "[cli]") {
+  for (const std::string key : {"message", "file", "input-file", "count", "repeat"}) {
+    INFO(key);
+    const std::string value = key == "repeat" ? "true" : key == "count" ? "3" : "/dev/null";
+    ParsedCommandLine from_environment({}, fake_environment({{environment_name(key), value}}));
+    REQUIRE_FALSE(from_environment.applied.ok());
+    CHECK(from_environment.applied.error().message ==
+          "environment " + environment_name(key) + ": --" + key +
+              " is a command-line flag only: what to send never comes from the environment or a config file");
+    TemporaryFile file("timeout = 1000\n" + key + " = " + (key == "message" ? "[\"x\"]" : value) + "\n");
+    ParsedCommandLine from_file({"--config", file.path()}, fake_environment({}));
+    REQUIRE_FALSE(from_file.applied.ok());
+    CHECK_THAT(from_file.applied.error().message,
+               Catch::StartsWith("config file " + file.path() + ", line 2: " + key + ": --" + key + " is a command-line flag only"));
+  }
+  // Lines with the default value, as --print-config wrote them before, change nothing.
+  TemporaryFile defaults("message = []\nfile = \"\"\ninput-file = \"\"\ncount = 0\nrepeat = false\n");
+  ParsedCommandLine with_defaults({"--config", defaults.path(), "-m", "flag"}, fake_environment({}));
+  REQUIRE(with_defaults.applied.ok());
+  CHECK(with_defaults.command_line.options.messages == std::vector<std::string>{"flag"});
+  CHECK(with_defaults.command_line.options.count == 0);
+}
+
+TEST_CASE("config: a repeatable flag's variable takes a config file array", "[cli]") {
+  ParsedCommandLine several({}, fake_environment({{"MQSEND_PROPERTY", "[a=1, \"b=x,y\", 'c= 3']"},
+                                                  {"MQSEND_FAULT_LATENCY_MAX", "[1, 2]"}}));
+  REQUIRE(several.applied.ok());
+  CHECK(several.command_line.options.properties == std::vector<std::string>{"a=1", "b=x,y", "c= 3"});
+  CHECK(several.command_line.options.fault_latency_max == std::vector<std::int64_t>{1, 2});
+  ParsedCommandLine one({}, fake_environment({{"MQSEND_PROPERTY", "a=[1]"}}));
+  REQUIRE(one.applied.ok());
+  CHECK(one.command_line.options.properties == std::vector<std::string>{"a=[1]"});
+  ParsedCommandLine scalar({}, fake_environment({{"MQSEND_TOPIC", "[T]"}}));  // not a list: as it is
+  REQUIRE(scalar.applied.ok());
+  CHECK(scalar.command_line.options.topic == "[T]");
+  ParsedCommandLine malformed({}, fake_environment({{"MQSEND_PROPERTY", "[a=1"}}));
+  REQUIRE_FALSE(malformed.applied.ok());
+  CHECK(malformed.applied.error().message == "environment MQSEND_PROPERTY: expected ',' or ']' in the array");
+}
+
+TEST_CASE("config: a number setting given text says it is not a number", "[cli]") {
+  ParsedCommandLine timeout({}, fake_environment({{"MQSEND_TIMEOUT", "abc"}}));
+  REQUIRE_FALSE(timeout.applied.ok());
+  CHECK(timeout.applied.error().message == "environment MQSEND_TIMEOUT: --timeout: Value abc is not a number");
+  ParsedCommandLine out_of_range({}, fake_environment({{"MQSEND_RETRIES", "500"}}));
+  REQUIRE_FALSE(out_of_range.applied.ok());
+  CHECK(out_of_range.applied.error().message == "environment MQSEND_RETRIES: --retries: Value 500 not in range 0 to 100");
+}
+
 TEST_CASE("config: --print-config writes a config file that reads back, secrets masked", "[cli]") {
   CommandLine command_line;
   CLI::App app;
@@ -261,6 +310,7 @@ TEST_CASE("config: --print-config writes a config file that reads back, secrets 
   CHECK(values.at("expect-brokers") == std::vector<std::string>{"0"});
   CHECK(values.count("config") == 0);
   CHECK(values.count("help") == 0);
+  for (const char* flag_only : {"message", "file", "input-file", "count", "repeat"}) CHECK(values.count(flag_only) == 0);
 }
 
 TEST_CASE("config: secrets are recognized by mark or by name", "[cli]") {

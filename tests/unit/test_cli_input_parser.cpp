@@ -110,11 +110,11 @@ TEST_CASE("JSON input: every field", "[input]") {
   const auto parser = parser_for({std::nullopt, std::nullopt, true});
   auto record = parsed(parser,
                        R"({"body":"héllo\n","tags":"TagA","keys":["k1","k 2"],)"
-                       R"("properties":{"a":"1","b":""},"delay":3})");
+                       R"("properties":{"a":"1","b":"2"},"delay":3})");
   CHECK(record.body == "h\xc3\xa9llo\n");
   CHECK(record.tags == std::optional<std::string>("TagA"));
   CHECK(record.keys == Keys{"k1", "k 2"});
-  CHECK(record.properties == std::map<std::string, std::string>{{"a", "1"}, {"b", ""}});
+  CHECK(record.properties == std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}});
   CHECK(record.delay_level == std::optional<int>(3));
 
   record = parsed(parser, R"({"body":"x","keys":"a,b"})");
@@ -124,6 +124,19 @@ TEST_CASE("JSON input: every field", "[input]") {
 
   record = parsed(parser, R"( {"delay":0, "body":"x"} )");
   CHECK(record.delay_level == std::optional<int>(0));
+}
+
+TEST_CASE("JSON input: null tags, keys, properties and delay are absent, as jq writes them", "[input]") {
+  const auto parser = parser_for({std::nullopt, std::nullopt, true});
+  const auto record = parsed(parser, R"({"body":"x","tags":null,"keys":null,"properties":null,"delay":null})");
+  CHECK(record.body == "x");
+  CHECK_FALSE(record.tags);
+  CHECK(record.keys.empty());
+  CHECK(record.properties.empty());
+  CHECK_FALSE(record.delay_level);
+  CHECK_THAT(json_error(R"({"body":"x","colour":null})"), Catch::Contains("unknown field \"colour\""));
+  CHECK_THAT(json_error(R"({"body_base64":null})"), Catch::Contains("\"body_base64\" must be a string"));
+  CHECK_THAT(json_error(R"({"body":"x","properties":{"p":null}})"), Catch::Contains("property \"p\" must be a string"));
 }
 
 TEST_CASE("JSON input: binary bodies through body_base64", "[input]") {
@@ -162,9 +175,11 @@ TEST_CASE("JSON input: mistakes are errors naming the problem", "[input]") {
              Catch::Contains("must be an object"));
   CHECK_THAT(json_error(R"({"body":"a","properties":{"p":1}})"),
              Catch::Contains("property \"p\" must be a string"));
-  CHECK_THAT(json_error(R"({"body":"a","properties":{"":"v"}})"), Catch::Contains("empty name"));
+  CHECK_THAT(json_error(R"({"body":"a","properties":{"":"v"}})"), Catch::Contains("property \"\" has a blank name"));
+  CHECK_THAT(json_error(R"({"body":"a","properties":{"p":""}})"), Catch::Contains("property \"p\" has a blank value"));
+  CHECK_THAT(json_error(R"({"body":"a","properties":{"p":" \t"}})"), Catch::Contains("property \"p\" has a blank value"));
   CHECK_THAT(json_error(R"({"body":"a","properties":{"KEYS":"k"}})"),
-             Catch::Contains("\"KEYS\" is reserved"));
+             Catch::Contains("property \"KEYS\" is reserved by RocketMQ; use the \"keys\" field"));
   CHECK_THAT(json_error(R"({"body":"a","properties":{"UNIQ_KEY":"k"}})"),
              Catch::Contains("reserved"));
   for (const char* delay : {"19", "-1", "2.5", "\"3\"", "true", "1e30"}) {
@@ -205,6 +220,33 @@ TEST_CASE("a parsed record overrides only what it sets", "[input]") {
   CHECK(overridden.property("p") == "from-record");
   CHECK(overridden.property("q") == "kept");
   CHECK(overridden.delay_level() == 0);
+}
+
+TEST_CASE("user properties: Java's putUserProperty rules, and the flag or field for a reserved key", "[input]") {
+  using mqsend::cli::PropertySource;
+  auto refusal = [](std::string_view name, std::string_view value, PropertySource source) {
+    const auto status = check_user_property(name, value, source);
+    REQUIRE(status);
+    CHECK(status->code == mqsend::error_code::kInvalidArgument);
+    return status->message;
+  };
+  CHECK_FALSE(check_user_property("color", "red", PropertySource::kFlag));
+  CHECK_FALSE(check_user_property("a b", " padded ", PropertySource::kFlag));  // blank only when nothing else
+  CHECK(refusal("empty", "", PropertySource::kFlag) ==
+        "property 'empty' has a blank value: RocketMQ needs a name and a value");
+  CHECK(refusal("\t", "v", PropertySource::kFlag) ==
+        "property '\t' has a blank name: RocketMQ needs a name and a value");
+  CHECK(refusal("KEYS", "k", PropertySource::kFlag) == "property 'KEYS' is reserved by RocketMQ; use -k/--keys");
+  CHECK(refusal("TAGS", "t", PropertySource::kFlag) == "property 'TAGS' is reserved by RocketMQ; use --tags");
+  CHECK(refusal("DELAY", "1", PropertySource::kFlag) == "property 'DELAY' is reserved by RocketMQ; use --delay-level");
+  CHECK(refusal("DELAY", "1", PropertySource::kJsonRecord) ==
+        "property \"DELAY\" is reserved by RocketMQ; use the \"delay\" field");
+  for (const char* key : {"__SHARDINGKEY", "TRAN_MSG", "UNIQ_KEY", "WAIT", "TIMER_DELIVER_MS", "__BORNHOST",
+                          "DLQ_ORIGIN_TOPIC", "__CRC32#", "1ST_POP_TIME"}) {
+    INFO(key);
+    CHECK(refusal(key, "v", PropertySource::kFlag) ==
+          "property '" + std::string(key) + "' is reserved by RocketMQ and cannot be set");
+  }
 }
 
 TEST_CASE("key lists split on commas", "[input]") {

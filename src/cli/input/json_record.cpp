@@ -15,6 +15,8 @@ namespace {
 
 using nlohmann::json;
 
+const std::set<std::string, std::less<>> kOptionalFields = {"tags", "keys", "properties", "delay"};
+
 Error bad_record(const std::string& why) { return Error{error_code::kInvalidArgument, why}; }
 
 // Parses `raw`, also refusing repeated names in any object (the library keeps the last one).
@@ -79,12 +81,11 @@ Status read_keys(const json& keys, ParsedRecord& record) {
 Status read_properties(const json& properties, ParsedRecord& record) {
   if (!properties.is_object()) return bad_record("\"properties\" must be an object");
   for (const auto& [name, value] : properties.items()) {
-    if (name.empty()) return bad_record("\"properties\" has an empty name");
-    if (is_reserved_property(name)) {
-      return bad_record("property \"" + name +
-                        "\" is reserved by RocketMQ; use the matching field");
-    }
     if (!value.is_string()) return bad_record("property \"" + name + "\" must be a string");
+    if (Status refused = check_user_property(name, value.get_ref<const std::string&>(),
+                                             PropertySource::kJsonRecord)) {
+      return refused;
+    }
     record.properties[name] = value.get<std::string>();
   }
   return std::nullopt;
@@ -112,6 +113,8 @@ Result<ParsedRecord> parse_json_record(std::string_view raw) {
   const json* text = nullptr;
   const json* base64 = nullptr;
   for (const auto& [name, value] : object.items()) {
+    // jq writes null for a value it did not find: such a field is absent, as if omitted.
+    if (value.is_null() && kOptionalFields.count(name) != 0) continue;
     Status status;
     if (name == "body") {
       text = &value;

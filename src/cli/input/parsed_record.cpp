@@ -1,6 +1,9 @@
 #include "cli/input/parsed_record.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace mqsend::cli {
 
@@ -22,6 +25,48 @@ std::vector<std::string> split_key_list(std::string_view keys) {
     keys.remove_prefix(comma + 1);
   }
   return parts;
+}
+
+namespace {
+
+// The reserved keys that a flag or a JSON input field sets.
+struct ReservedKeySetter {
+  std::string_view key;
+  std::string_view flag;
+  std::string_view json_field;
+};
+constexpr ReservedKeySetter kReservedKeySetters[] = {
+    {property_key::kKeys, "-k/--keys", "keys"},
+    {property_key::kTags, "--tags", "tags"},
+    {property_key::kDelay, "--delay-level", "delay"},
+};
+
+// As Java's String.trim().isEmpty(): nothing but characters up to the space.
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+}
+
+}  // namespace
+
+Status check_user_property(std::string_view name, std::string_view value, PropertySource source) {
+  const bool flag = source == PropertySource::kFlag;
+  const std::string quoted = flag ? fmt::format("'{}'", name) : fmt::format("\"{}\"", name);
+  if (is_blank(name) || is_blank(value)) {
+    return Error{error_code::kInvalidArgument,
+                 fmt::format("property {} has a blank {}: RocketMQ needs a name and a value", quoted,
+                             is_blank(name) ? "name" : "value")};
+  }
+  if (!is_reserved_property(name)) return std::nullopt;
+  const auto* setter = std::find_if(std::begin(kReservedKeySetters), std::end(kReservedKeySetters),
+                                    [name](const ReservedKeySetter& s) { return s.key == name; });
+  if (setter == std::end(kReservedKeySetters)) {
+    return Error{error_code::kInvalidArgument,
+                 fmt::format("property {} is reserved by RocketMQ and cannot be set", quoted)};
+  }
+  return Error{error_code::kInvalidArgument,
+               flag ? fmt::format("property {} is reserved by RocketMQ; use {}", quoted, setter->flag)
+                    : fmt::format("property {} is reserved by RocketMQ; use the \"{}\" field", quoted,
+                                  setter->json_field)};
 }
 
 }  // namespace mqsend::cli

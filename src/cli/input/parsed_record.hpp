@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "client/common/error.hpp"
 #include "client/producer/message.hpp"
 
 namespace mqsend::cli {
@@ -24,5 +25,13 @@ void apply_record(ParsedRecord record, Message& message);
 
 // A key list as -k/--keys takes it: comma-separated, empty parts dropped.
 std::vector<std::string> split_key_list(std::string_view keys);
+
+// Where a user property was given: an error names the flag or the JSON field to use instead.
+enum class PropertySource { kFlag, kJsonRecord };
+
+// Refuses what Java's Message.putUserProperty refuses (apache/rocketmq, common/.../message/
+// Message.java): a key RocketMQ reserves (is_reserved_property), and a blank name or value
+// ("The name or value of property can not be null or blank string!"). kInvalidArgument.
+Status check_user_property(std::string_view name, std::string_view value, PropertySource source);
 
 }  // namespace mqsend::cli

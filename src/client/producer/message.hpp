@@ -32,7 +32,8 @@ inline constexpr std::string_view kTraceOn = "TRACE_ON";
 }  // namespace property_key
 
 // Keys a user property (-p key=value) must not set: the system-reserved list of 3.4 plus the
-// keys the producer itself sets (MessageConst.STRING_HASH_SET in Java).
+// keys the producer itself sets; Java's MessageConst.STRING_HASH_SET of 4.9.8 and of 5.x
+// (POP_CK..., TIMER_..., __BORNHOST, DLQ_..., __CRC32#) together.
 inline bool is_reserved_property(std::string_view key) {
   static constexpr std::string_view kReserved[] = {
       "TRACE_ON", "MSG_REGION", "KEYS", "TAGS", "WAIT", "DELAY", "RETRY_TOPIC", "REAL_TOPIC",
@@ -42,7 +43,11 @@ inline bool is_reserved_property(std::string_view key) {
       "TRANSACTION_CHECK_TIMES", "CHECK_IMMUNITY_TIME_IN_SECONDS", "INSTANCE_ID",
       "CORRELATION_ID", "REPLY_TO_CLIENT", "TTL", "ARRIVE_TIME", "PUSH_REPLY_TIME", "CLUSTER",
       "MSG_TYPE", "INNER_MULTI_QUEUE_OFFSET", "INNER_MULTI_DISPATCH", "__SHARDINGKEY",
-      "__transactionId__"};
+      "__transactionId__", "POP_CK", "POP_CK_OFFSET", "1ST_POP_TIME", "DUP_INFO",
+      "EXTEND_UNIQ_INFO", "TIMER_DELAY_MS", "TIMER_DELAY_SEC", "TIMER_DELIVER_MS",
+      "TIMER_ENQUEUE_MS", "TIMER_DEQUEUE_MS", "TIMER_ROLL_TIMES", "TIMER_OUT_MS",
+      "TIMER_DEL_UNIQKEY", "TIMER_DEL_MS", "TIMER_DELAY_LEVEL", "__BORNHOST", "BORN_TIMESTAMP",
+      "DLQ_ORIGIN_TOPIC", "DLQ_ORIGIN_MESSAGE_ID", "__CRC32#"};
   return std::find(std::begin(kReserved), std::end(kReserved), key) != std::end(kReserved);
 }
 

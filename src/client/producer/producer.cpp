@@ -54,6 +54,13 @@ std::string join(const std::vector<std::string>& items) {
   return joined;
 }
 
+// A route lookup that reached no name server has no route either way: NO_NAME_SERVER_EXCEPTION,
+// for send and probe alike; a name server's own answer (TOPIC_NOT_EXIST, ...) stays.
+Error route_lookup_error(Error error) {
+  if (is_transport_error(error.code)) error.code = error_code::kNoNameServerException;
+  return error;
+}
+
 Error broker_not_in_route(const std::string& broker) {
   return Error{error_code::kBrokerNotExistException, "The broker[" + broker + "] not exist"};
 }
@@ -300,13 +307,7 @@ void Producer::Impl::start(SendMode mode, Result<PreparedMessage> prepared, int 
 }
 
 void Producer::Impl::on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route) {
-  if (!route) {
-    // Name servers that could not be reached: the run has no route either way.
-    if (is_transport_error(route.error().code)) {
-      return finish(state, Error{error_code::kNoNameServerException, route.error().message});
-    }
-    return finish(state, route.error());
-  }
+  if (!route) return finish(state, route_lookup_error(route.error()));
   state->route = std::move(route.value());
   // Only a route not seen before can bring new masters: keep the hot path free of it.
   if (registration && last_registered_route.exchange(state->route.get()) != state->route.get()) {
@@ -514,7 +515,9 @@ std::size_t Producer::unreported() const { return impl_->unreported.load(); }
 int Producer::outcome_fd() const { return impl_->outcomes.fd(); }
 
 Result<TopicRouteData> Producer::topic_route(const std::string& topic) {
-  return impl_->name_servers.get_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
+  auto route = impl_->name_servers.get_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);
+  if (!route) return route_lookup_error(route.error());
+  return route;
 }
 
 }  // namespace mqsend
