@@ -34,7 +34,7 @@ TEST_CASE("reachability: a failed connect skips the broker until it is reachable
   CHECK(skipped(reachability, 1500) == kNone);
 }
 
-TEST_CASE("reachability: after the back-off one more connect is tried; failures double it up to 30 s",
+TEST_CASE("reachability: after the back-off one more connect is tried, failures double it up to 30 s",
           "[producer]") {
   BrokerReachability reachability;
   std::int64_t now = 0;

@@ -175,9 +175,13 @@ struct Producer::Impl {
     return brokers;
   }
 
-  // A broker lately unreachable is still tried when no other one is left.
+  // A broker lately unreachable is still tried when no other one is left; a fixed queue only
+  // while nothing excludes its broker (a refused connect would otherwise be retried there).
   std::optional<MessageQueue> select_queue(const SendState& state) {
-    if (state.target) return state.target;
+    if (state.target) {
+      if (is_excluded(state.excluded(), state.target->broker_name)) return std::nullopt;
+      return state.target;
+    }
     if (auto queue = strategy.select(*state.route, state.last_broker, avoided(state, true))) return queue;
     return strategy.select(*state.route, state.last_broker, state.excluded());
   }
