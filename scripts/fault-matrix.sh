@@ -128,9 +128,9 @@ run_cell() {
                awk -v n="$records" '$1 == 1 { once++ } END { print n - once }')
   dup=$(($(wc -l <"$work/stored") - $(sort -u "$work/stored" | wc -l)))
   lost=$(grep -v '"status":"FAILED"' "$work/out" | grep -o '"msgId":"[^"]*"' | cut -d'"' -f4 | sort -u |
-         comm -23 - <(sort -u "$work/stored") | wc -l)
+         comm -23 - <(sort -u "$work/stored") | wc -l || true)  # grep finds none when every record failed
   brokers=$(grep -o '"broker":"[^"]*"' "$work/out" | cut -d'"' -f4 | sed 's/^broker-//' | sort | uniq -c |
-            awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " }')
+            awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " }' || true)
   tried_a=$(grep -c '"brokersTried":\[[^]]*"broker-a"' "$work/out" || true)
   worst=$(grep -o '"latencyMs":[0-9.e+-]*' "$work/out" | cut -d: -f2 | sort -g | tail -1)
   printf '%-17s %-6s %-3s %5s %6s %10s %4s %5s  %-14s %7s %9.0f %4s\n' "$fault_name" "$mode" "$strategy" \
