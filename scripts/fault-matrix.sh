@@ -13,8 +13,9 @@
 # mqsend's exit code.
 #
 # Usage: scripts/fault-matrix.sh [-n RECORDS] [FAULT ...]
-#   FAULT is one of: down slow slow-past-budget busy not-available illegal close black-hole
-#   namesrv1-down broker-added broker-removed (default: all).
+#   FAULT is one of: down slow slow-past-budget slow-one-broker slow-both busy not-available
+#   illegal close reset black-hole half-open namesrv1-down broker-added broker-removed
+#   (default: all).
 # MQSEND_BIN and MQSEND_CLUSTER_BIN override build/mqsend and build/mqsend-testcluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +28,8 @@ if [ "${1:-}" = "-n" ]; then
   records=$2
   shift 2
 fi
-all_faults=(down slow slow-past-budget busy not-available illegal close reset black-hole half-open
-            namesrv1-down broker-added broker-removed)
+all_faults=(down slow slow-past-budget slow-one-broker slow-both busy not-available illegal close reset
+            black-hole half-open namesrv1-down broker-added broker-removed)
 faults=("$@")
 [ ${#faults[@]} -gt 0 ] || faults=("${all_faults[@]}")
 for binary in "$mqsend_bin" "$cluster_bin"; do
@@ -40,7 +41,7 @@ done
 work=$(mktemp -d)
 trap 'cluster_stop; rm -rf "$work"' EXIT
 
-fault() { cluster_control "{\"cmd\":\"fault\",\"target\":\"broker-a\",$1}" >/dev/null; }
+fault() { cluster_control "{\"cmd\":\"fault\",\"target\":\"${2:-broker-a}\",$1}" >/dev/null; }
 
 # Records from..to-1, one a line; with a delay, written one at a time.
 write_records() {
@@ -51,16 +52,21 @@ write_records() {
   done
 }
 
-# Fault settings: the fault set before the stream, the action at the pause, mqsend flags,
-# the pause, and the gap between the records after it (a slow stream that outlives a route
-# refresh).
+# Fault settings: the brokers, the fault set before the stream (on broker-a; before_b: on
+# broker-b), the action at the pause, mqsend flags, the pause, and the gap between the records
+# after it (a slow stream that outlives a route refresh).
 configure() {
-  before=() ; midway=() ; flags=(--timeout 2000) ; pause=0.3 ; gap=0 ; namesrv_list=$namesrv
+  brokers=2 ; before=() ; before_b=() ; midway=() ; flags=(--timeout 2000) ; pause=0.3 ; gap=0
+  namesrv_prefix=
   case $1 in
     down) before=('"fault":"down"') ;;
     slow) before=('"fault":"delay","ms":600'); flags=(--timeout 3000); pause=1 ;;
     # The first attempt gives up at 1200/3 ms while broker-a stores the message anyway.
     slow-past-budget) before=('"fault":"delay","ms":900'); flags=(--timeout 1200); pause=1.2 ;;
+    # One broker slower than a share of the budget: waited for (no other broker to move to).
+    slow-one-broker) brokers=1; before=('"fault":"delay","ms":1500'); flags=(--timeout 3000); pause=1.6 ;;
+    # Both slower than a share: the first answer, late for its share, ends the send.
+    slow-both) before=('"fault":"delay","ms":1500'); before_b=("${before[@]}"); flags=(--timeout 3000); pause=1.6 ;;
     busy) before=('"fault":"code","code":"SYSTEM_BUSY"') ;;
     not-available) before=('"fault":"code","code":"SERVICE_NOT_AVAILABLE"') ;;
     illegal) before=('"fault":"code","code":"MESSAGE_ILLEGAL"') ;;
@@ -70,7 +76,7 @@ configure() {
     # spreads the rest over more than one attempt budget, so later records use new connections.
     half-open) midway=('fault "\"fault\":\"half_open\""'); flags=(--timeout 900 --rate 20) ;;
     reset) midway=('fault "\"fault\":\"reset_after\",\"bytes\":0"'); flags=(--timeout 6000) ;;
-    namesrv1-down) namesrv_list="127.0.0.1:1;$namesrv" ;;
+    namesrv1-down) namesrv_prefix="127.0.0.1:1;" ;;
     broker-added)
       midway=('cluster_control "{\"cmd\":\"add_broker\",\"name\":\"broker-c\"}" >/dev/null')
       flags=(--timeout 2000 --route-refresh 200); gap=0.05 ;;
@@ -94,10 +100,11 @@ settle() {
 
 run_cell() {
   local fault_name=$1 mode=$2 strategy=$3
-  cluster_start "$cluster_bin" "$work/ready" --brokers 2 --topic Matrix:2
   configure "$fault_name"
+  cluster_start "$cluster_bin" "$work/ready" --brokers "$brokers" --topic Matrix:2
   local setting action
   for setting in "${before[@]}"; do fault "$setting"; done
+  for setting in "${before_b[@]}"; do fault "$setting" broker-b; done
   local strategy_flag=()
   [ "$strategy" = on ] && strategy_flag=(--latency-fault)
   set +e
@@ -106,7 +113,7 @@ run_cell() {
     sleep "$pause"
     for action in "${midway[@]}"; do eval "$action"; done
     write_records "$first_phase" "$records" "$gap"
-  } | timeout 120 "$mqsend_bin" -n "$namesrv_list" -t Matrix --json --mode "$mode" \
+  } | timeout 120 "$mqsend_bin" -n "$namesrv_prefix$namesrv" -t Matrix --json --mode "$mode" \
       "${strategy_flag[@]}" "${flags[@]}" >"$work/out" 2>"$work/err"
   local exit_code=${PIPESTATUS[1]}
   set -e
@@ -121,9 +128,9 @@ run_cell() {
                awk -v n="$records" '$1 == 1 { once++ } END { print n - once }')
   dup=$(($(wc -l <"$work/stored") - $(sort -u "$work/stored" | wc -l)))
   lost=$(grep -v '"status":"FAILED"' "$work/out" | grep -o '"msgId":"[^"]*"' | cut -d'"' -f4 | sort -u |
-         comm -23 - <(sort -u "$work/stored") | wc -l)
+         comm -23 - <(sort -u "$work/stored") | wc -l || true)  # grep finds none when every record failed
   brokers=$(grep -o '"broker":"[^"]*"' "$work/out" | cut -d'"' -f4 | sed 's/^broker-//' | sort | uniq -c |
-            awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " }')
+            awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " }' || true)
   tried_a=$(grep -c '"brokersTried":\[[^]]*"broker-a"' "$work/out" || true)
   worst=$(grep -o '"latencyMs":[0-9.e+-]*' "$work/out" | cut -d: -f2 | sort -g | tail -1)
   printf '%-17s %-6s %-3s %5s %6s %10s %4s %5s  %-14s %7s %9.0f %4s\n' "$fault_name" "$mode" "$strategy" \

@@ -17,8 +17,10 @@ TEST_CASE("error table: names of broker and client codes", "[error]") {
 }
 
 TEST_CASE("error table: classes answer 'transport? retryable? final?' once", "[error]") {
-  for (int code : {error_code::kConnectBrokerException, error_code::kAccessBrokerTimeout,
-                   error_code::kSendRequestFailed, error_code::kConnectionClosed, error_code::kProtocolError}) {
+  // A failed connect sent nothing: its own class, still a transport error.
+  CHECK(error_class(error_code::kConnectBrokerException) == ErrorClass::kConnect);
+  CHECK(is_transport_error(error_code::kConnectBrokerException));
+  for (int code : {error_code::kAccessBrokerTimeout, error_code::kSendRequestFailed, error_code::kConnectionClosed, error_code::kProtocolError}) {
     INFO(code);
     CHECK(error_class(code) == ErrorClass::kTransport);
     CHECK(is_transport_error(code));

@@ -286,3 +286,30 @@ TEST_CASE("concurrent selection and updates are safe", "[producer]") {
   for (auto& thread : threads) thread.join();
   CHECK(strategy.select(info, "").has_value());
 }
+
+TEST_CASE("excluded brokers are never selected, with or without the strategy", "[producer]") {
+  const TopicPublishInfo info = publish_info({"broker-a", "broker-b", "broker-c"});
+  for (const bool strategy_on : {false, true}) {
+    INFO("strategy " << strategy_on);
+    FakeClock clock;
+    FaultStrategy strategy(strategy_on ? enabled() : FaultStrategyOptions{}, clock.clock());
+    const std::vector<std::string> excluded{"broker-a", "broker-b"};
+    for (int i = 0; i < 12; ++i) {
+      const auto queue = strategy.select(info, "", excluded);
+      REQUIRE(queue);
+      CHECK(queue->broker_name == "broker-c");
+    }
+    // The last broker is still taken when it is the only one left.
+    CHECK(strategy.select(info, "broker-c", excluded)->broker_name == "broker-c");
+    CHECK_FALSE(strategy.select(info, "", {"broker-a", "broker-b", "broker-c"}));
+  }
+}
+
+TEST_CASE("the strategy's least-bad fallback never picks an excluded broker", "[producer]") {
+  const TopicPublishInfo info = publish_info({"broker-a", "broker-b"});
+  FakeClock clock;
+  FaultStrategy strategy(enabled(), clock.clock());
+  strategy.update("broker-a", 10, true);
+  strategy.update("broker-b", 5000, true);  // both isolated; a is the least bad one
+  for (int i = 0; i < 6; ++i) CHECK(strategy.select(info, "", {"broker-a"})->broker_name == "broker-b");
+}

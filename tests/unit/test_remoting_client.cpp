@@ -37,6 +37,13 @@ class ScriptedServer {
 
     int index() const { return index_; }  // 0 for the first connection accepted
     void send(const RemotingCommand& command) { send_raw(encode_frame(command)); }
+    // Answers `delay` from now, on the server's thread (a slow broker).
+    void send_after(std::chrono::milliseconds delay, const RemotingCommand& command) {
+      auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor(), delay);
+      timer->async_wait([self = shared_from_this(), timer, command](const asio::error_code& error) {
+        if (!error) self->send(command);
+      });
+    }
     // Blocking is fine: the client always reads.
     void send_raw(const std::string& bytes) {
       asio::error_code ignored;
@@ -790,6 +797,41 @@ TEST_CASE("a timed-out request retires its connection: the next request dials an
   REQUIRE_FALSE(late_result.ok());
   CHECK(late_result.error().code == error_code::kAccessBrokerTimeout);  // not failed early
   CHECK(Clock::now() - start > 200ms);
+  CHECK(client.pending_requests() == 0);
+}
+
+TEST_CASE("an overdue request stays registered: its late response counts, its connection retires",
+          "[transport]") {
+  ScriptedServer server([](ScriptedServer::Session& session, const RemotingCommand& request) {
+    if (request.body == "slow") {
+      session.send_after(300ms, echo_of(request));
+    } else {
+      session.send(echo_of(request));
+    }
+  });
+  RemotingClient client;
+  std::promise<void> overdue;
+  std::atomic<int> overdue_calls{0};
+  std::promise<Result<RemotingCommand>> response;
+  const auto start = Clock::now();
+  client.invoke_async(
+      server.address(), request_with_body("slow"), 2000ms,
+      [&response](Result<RemotingCommand> result) { response.set_value(std::move(result)); }, 100ms,
+      [&] {
+        if (overdue_calls++ == 0) overdue.set_value();
+      });
+  overdue.get_future().get();
+  CHECK(Clock::now() - start >= 100ms);
+  // Retired at the overdue time: the next request dials a new connection.
+  auto next = client.invoke_sync(server.address(), request_with_body("next"), 2000ms);
+  REQUIRE(next.ok());
+  CHECK(server.accepted() == 2);
+  // The late response still reaches the handler, well before the 2 s deadline.
+  auto late = response.get_future().get();
+  REQUIRE(late.ok());
+  CHECK(late->body == "slow");
+  CHECK(Clock::now() - start < 2000ms);
+  CHECK(overdue_calls == 1);
   CHECK(client.pending_requests() == 0);
 }
 

@@ -36,7 +36,7 @@ constexpr std::array<ErrorCodeEntry, 31> kErrorCodes{{
     {205, "NOT_IN_CURRENT_UNIT", C::kBrokerRetryable},
     {215, "FLOW_CONTROL", C::kBroker},
     {1500, "GO_AWAY", C::kBroker},
-    {error_code::kConnectBrokerException, "CONNECT_BROKER_EXCEPTION", C::kTransport},
+    {error_code::kConnectBrokerException, "CONNECT_BROKER_EXCEPTION", C::kConnect},
     {error_code::kAccessBrokerTimeout, "ACCESS_BROKER_TIMEOUT", C::kTransport},
     {error_code::kBrokerNotExistException, "BROKER_NOT_EXIST_EXCEPTION", C::kRoute},
     {error_code::kNoNameServerException, "NO_NAME_SERVER_EXCEPTION", C::kRoute},
@@ -74,6 +74,7 @@ std::string_view error_class_name(ErrorClass error_class) {
     case C::kBrokerRetryable: return "broker-retryable";
     case C::kBroker: return "broker";
     case C::kTransport: return "transport";
+    case C::kConnect: return "connect";
     case C::kRoute: return "route";
     case C::kValidation: return "validation";
     case C::kTimeout: return "timeout";

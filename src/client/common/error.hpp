@@ -37,7 +37,8 @@ enum class ErrorClass {
   // the codes Java's sync send retries (DefaultMQProducer.retryResponseCodes, 4.9.8).
   kBrokerRetryable,
   kBroker,      // any other broker or name-server answer: final for this message
-  kTransport,   // connect, write, read or timeout failure on one connection
+  kTransport,   // write, read or timeout failure on one connection
+  kConnect,     // the connection could not be made: no byte of the request reached a broker
   kRoute,       // no route, no name server, no such broker in the route
   kValidation,  // the message or the input itself is wrong (MESSAGE_ILLEGAL, bad argument)
   kTimeout,     // the whole send budget is spent
@@ -51,7 +52,11 @@ ErrorClass error_class(int code);
 std::string_view error_class_name(ErrorClass error_class);
 
 // Shorthands for the questions asked most.
-inline bool is_transport_error(int code) { return error_class(code) == ErrorClass::kTransport; }
+// A failed connect is a transport error too; only the retry policy tells the two apart.
+inline bool is_transport_error(int code) {
+  const ErrorClass error_class_of_code = error_class(code);
+  return error_class_of_code == ErrorClass::kTransport || error_class_of_code == ErrorClass::kConnect;
+}
 // True when a server (name server or broker) produced the code in a response.
 inline bool is_server_answer(int code) { return code < 10000; }
 

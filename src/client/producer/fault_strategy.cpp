@@ -13,17 +13,24 @@ const MessageQueue& next_queue(const TopicPublishInfo& info) {
 
 }  // namespace
 
+bool is_excluded(const std::vector<std::string>& excluded, const std::string& broker) {
+  return std::find(excluded.begin(), excluded.end(), broker) != excluded.end();
+}
+
 std::optional<MessageQueue> select_round_robin(const TopicPublishInfo& info,
-                                               const std::string& last_broker) {
+                                               const std::string& last_broker,
+                                               const std::vector<std::string>& excluded) {
   const auto& queues = info.queues();
   if (queues.empty()) return std::nullopt;
-  if (!last_broker.empty()) {
-    for (std::size_t i = 0; i < queues.size(); ++i) {
-      const MessageQueue& queue = next_queue(info);
-      if (queue.broker_name != last_broker) return queue;
-    }
+  if (last_broker.empty() && excluded.empty()) return next_queue(info);
+  std::optional<MessageQueue> on_last_broker;
+  for (std::size_t i = 0; i < queues.size(); ++i) {
+    const MessageQueue& queue = next_queue(info);
+    if (is_excluded(excluded, queue.broker_name)) continue;
+    if (queue.broker_name != last_broker) return queue;
+    if (!on_last_broker) on_last_broker = queue;
   }
-  return next_queue(info);
+  return on_last_broker;
 }
 
 FaultStrategy::FaultStrategy(FaultStrategyOptions options, Clock now_ms)
@@ -60,15 +67,17 @@ void FaultStrategy::update(const std::string& broker, std::int64_t latency_ms, b
 }
 
 std::optional<MessageQueue> FaultStrategy::select(const TopicPublishInfo& info,
-                                                  const std::string& last_broker) {
+                                                  const std::string& last_broker,
+                                                  const std::vector<std::string>& excluded) {
   if (info.queues().empty()) return std::nullopt;
-  if (!options_.enabled) return select_round_robin(info, last_broker);
+  if (!options_.enabled) return select_round_robin(info, last_broker, excluded);
   std::lock_guard<std::mutex> lock(mutex_);
-  return select_with_fault_tolerance(info, last_broker);
+  return select_with_fault_tolerance(info, last_broker, excluded);
 }
 
 std::optional<MessageQueue> FaultStrategy::select_with_fault_tolerance(
-    const TopicPublishInfo& info, const std::string& last_broker) {
+    const TopicPublishInfo& info, const std::string& last_broker,
+    const std::vector<std::string>& excluded) {
   const auto& queues = info.queues();
   const std::int64_t now = now_ms_();
 
@@ -78,14 +87,15 @@ std::optional<MessageQueue> FaultStrategy::select_with_fault_tolerance(
   const MessageQueue* available_last_broker = nullptr;
   for (std::size_t i = 0; i < queues.size(); ++i) {
     const MessageQueue& queue = queues[(start + i) % queues.size()];
-    if (!table_.is_available(queue.broker_name, now)) continue;
+    if (is_excluded(excluded, queue.broker_name) || !table_.is_available(queue.broker_name, now)) continue;
     if (last_broker.empty() || queue.broker_name != last_broker) return queue;
     if (available_last_broker == nullptr) available_last_broker = &queue;
   }
   if (available_last_broker != nullptr) return *available_last_broker;
 
   // 2. Every broker is isolated: take the least bad one, on a queue id it has.
-  if (const std::optional<std::string> least_bad = table_.pick_one_at_least(now)) {
+  const std::optional<std::string> least_bad = table_.pick_one_at_least(now);
+  if (least_bad && !is_excluded(excluded, *least_bad)) {
     const int write_queue_nums = info.write_queue_nums(*least_bad);
     if (write_queue_nums > 0) {
       MessageQueue queue = next_queue(info);
@@ -97,7 +107,7 @@ std::optional<MessageQueue> FaultStrategy::select_with_fault_tolerance(
   }
 
   // 3. Plain round robin.
-  return next_queue(info);
+  return select_round_robin(info, "", excluded);
 }
 
 }  // namespace mqsend

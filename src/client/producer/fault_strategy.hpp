@@ -30,9 +30,11 @@ class FaultStrategy {
   explicit FaultStrategy(FaultStrategyOptions options, Clock now_ms = steady_now_ms);
 
   // The queue for the next attempt; `last_broker` is the broker of the previous attempt of the
-  // same message ("" on the first attempt). nullopt only when the publish info has no queues.
+  // same message ("" on the first attempt); no queue of an `excluded` broker is returned.
+  // nullopt only when the publish info has no queue of a broker not excluded.
   // Returned queues are copies: the shared publish info is never modified (apache/rocketmq #7779).
-  std::optional<MessageQueue> select(const TopicPublishInfo& info, const std::string& last_broker);
+  std::optional<MessageQueue> select(const TopicPublishInfo& info, const std::string& last_broker,
+                                     const std::vector<std::string>& excluded = {});
 
   // After every attempt (no-op when disabled): `isolation` for an attempt that failed.
   void update(const std::string& broker, std::int64_t latency_ms, bool isolation);
@@ -46,7 +48,8 @@ class FaultStrategy {
 
  private:
   std::optional<MessageQueue> select_with_fault_tolerance(const TopicPublishInfo& info,
-                                                          const std::string& last_broker);
+                                                          const std::string& last_broker,
+                                                          const std::vector<std::string>& excluded);
 
   FaultStrategyOptions options_;
   Clock now_ms_;
@@ -55,8 +58,12 @@ class FaultStrategy {
 };
 
 // TopicPublishInfo.selectOneMessageQueue(lastBrokerName): next queue round-robin; with a last
-// broker, advance up to size times for a queue on another broker, else take the next anyway.
+// broker, advance up to size times for a queue on another broker, else take one of the last
+// broker anyway. Queues of `excluded` brokers are passed over.
 std::optional<MessageQueue> select_round_robin(const TopicPublishInfo& info,
-                                               const std::string& last_broker);
+                                               const std::string& last_broker,
+                                               const std::vector<std::string>& excluded = {});
+
+bool is_excluded(const std::vector<std::string>& excluded, const std::string& broker);
 
 }  // namespace mqsend

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "client/producer/batch_codec.hpp"
+#include "client/producer/broker_reachability.hpp"
 #include "client/producer/broker_registration.hpp"
 #include "client/producer/compression.hpp"
 #include "client/producer/message_id.hpp"
@@ -90,9 +91,22 @@ struct SendState {
   std::optional<SendResult> stored_with_warning;  // retry_another_broker_when_not_store_ok
   std::optional<MessageQueue> target;             // a fixed queue instead of the selection
   bool route_refreshed = false;                   // for a broker missing from the route
+  bool finished = false;                          // the outcome is out: later answers are ignored
+  std::vector<std::string> unanswered;            // a broker per attempt still waiting for its outcome
+  std::vector<std::string> connect_failed;        // brokers this send could not connect to
   Producer::Callback callback;
 
   Milliseconds remaining() const { return budget - elapsed_since(start); }
+  // An attempt starts on none of these: one waits for an answer there, or nothing can be sent.
+  std::vector<std::string> excluded() const {
+    std::vector<std::string> brokers = unanswered;
+    brokers.insert(brokers.end(), connect_failed.begin(), connect_failed.end());
+    return brokers;
+  }
+  void settle(const std::string& broker) {
+    const auto it = std::find(unanswered.begin(), unanswered.end(), broker);
+    if (it != unanswered.end()) unanswered.erase(it);
+  }
 
   // Java's "Send [N] times, still failed" error, keeping the code of the last failure.
   Error exhausted(bool call_timeout) const {
@@ -160,9 +174,37 @@ struct Producer::Impl {
     return address->substr(0, colon + 1) + std::to_string(port - 2);
   }
 
+  // The brokers an attempt of `state` avoids: its exclusions, plus the brokers whose connect
+  // failed lately (`with_unreachable`).
+  std::vector<std::string> avoided(const SendState& state, bool with_unreachable) const {
+    std::vector<std::string> brokers = state.excluded();
+    if (with_unreachable) reachability.append_skipped(FaultStrategy::steady_now_ms(), brokers);
+    return brokers;
+  }
+
+  // A broker lately unreachable is still tried when no other one is left; a fixed queue only
+  // while nothing excludes its broker (a refused connect would otherwise be retried there).
   std::optional<MessageQueue> select_queue(const SendState& state) {
-    if (state.target) return state.target;
-    return strategy.select(*state.route, state.last_broker);
+    if (state.target) {
+      if (is_excluded(state.excluded(), state.target->broker_name)) return std::nullopt;
+      return state.target;
+    }
+    if (auto queue = strategy.select(*state.route, state.last_broker, avoided(state, true))) return queue;
+    return strategy.select(*state.route, state.last_broker, state.excluded());
+  }
+
+  // Whether two brokers can take the next attempts: then an attempt that stalls leaves room for
+  // one elsewhere (retry_policy.hpp); with one, it gets all that remains.
+  bool another_broker(const SendState& state) const {
+    if (state.target || state.attempts_left <= 1) return false;
+    const std::vector<std::string> brokers = avoided(state, true);
+    const std::string* first = nullptr;
+    for (const auto& queue : state.route->queues()) {
+      if (is_excluded(brokers, queue.broker_name)) continue;
+      if (first == nullptr) first = &queue.broker_name;
+      else if (queue.broker_name != *first) return true;
+    }
+    return false;
   }
 
   void assign_ids(Message& message);
@@ -173,14 +215,23 @@ struct Producer::Impl {
   void start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
              std::optional<MessageQueue> target, Producer::Callback callback);
   void on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route);
-  void attempt(const SendStatePtr& state, Milliseconds budget);
+  // Starts an attempt with `budget` as its share; the error says why none could start.
+  Status attempt(const SendStatePtr& state, Milliseconds budget);
+  // attempt(), or, when none can start and no attempt waits for an answer, the send's end.
+  void next_attempt(const SendStatePtr& state, Milliseconds budget);
   void dispatch(const SendStatePtr& state, const MessageQueue& queue, const std::string& address,
                 Milliseconds budget);
   void on_response(const SendStatePtr& state, const MessageQueue& queue, const std::string& address,
                    SteadyClock::time_point attempt_start, Result<RemotingCommand> response);
+  void on_overdue(const SendStatePtr& state, const MessageQueue& queue,
+                  SteadyClock::time_point attempt_start);
   void on_written(const SendStatePtr& state, const MessageQueue& queue,
                   SteadyClock::time_point attempt_start, const Status& failed);
+  // After an attempt on `broker` failed with `error` (not overdue: ended).
+  void on_transport_outcome(const SendStatePtr& state, const std::string& broker, std::int64_t latency,
+                            const Error& error);
   void on_failure(const SendStatePtr& state, Error error);
+  void finish_failed(const SendStatePtr& state, Error error);
   // The last attempt takes the payload instead of copying it: nothing needs it afterwards.
   RemotingCommand request_for(PreparedMessage& message, const MessageQueue& queue,
                               bool last_attempt) const;
@@ -192,6 +243,7 @@ struct Producer::Impl {
   NameServerClient name_servers;
   TopicRouteTable routes;
   FaultStrategy strategy;
+  BrokerReachability reachability;
   UniqueIdGenerator ids;
   SendRequestOptions request_options;
   RepeatingTimer route_refresh;
@@ -313,49 +365,75 @@ void Producer::Impl::on_route(const SendStatePtr& state, Result<TopicPublishInfo
   if (registration && last_registered_route.exchange(state->route.get()) != state->route.get()) {
     registration->register_new_masters();
   }
-  attempt(state, attempt_budget(state->remaining(), state->attempts_left));
+  next_attempt(state, attempt_budget(state->remaining(), state->attempts_left, another_broker(*state)));
 }
 
-void Producer::Impl::attempt(const SendStatePtr& state, Milliseconds budget) {
-  if (closing) return finish(state, Error{error_code::kShutdown, "the producer closed before the send"});
-  if (state->remaining().count() <= 0) return finish(state, state->exhausted(true));
+Status Producer::Impl::attempt(const SendStatePtr& state, Milliseconds budget) {
+  if (closing) return Error{error_code::kShutdown, "the producer closed before the send"};
+  if (state->remaining().count() <= 0) return state->exhausted(true);
   auto queue = select_queue(*state);
-  if (!queue) return finish(state, state->exhausted(false));
+  if (!queue) return state->exhausted(false);
   state->brokers_tried.push_back(queue->broker_name);
   state->last_broker = queue->broker_name;
+  state->unanswered.push_back(queue->broker_name);  // before the request: its answer may come at once
   --state->attempts_left;
   if (auto address = send_address(*state->route, queue->broker_name)) {
-    return dispatch(state, *queue, *address, budget);
+    dispatch(state, *queue, *address, budget);
+    return std::nullopt;
   }
-  if (state->route_refreshed) return on_failure(state, broker_not_in_route(queue->broker_name));
+  if (state->route_refreshed) {
+    state->settle(queue->broker_name);
+    on_failure(state, broker_not_in_route(queue->broker_name));
+    return std::nullopt;
+  }
   // The route may have moved on since it was cached (findBrokerAddressInPublish miss).
   state->route_refreshed = true;
   routes.refresh_async(state->message.topic, budget,
                        [this, state, queue = *queue, budget](Result<TopicPublishInfoPtr> refreshed) {
                          if (refreshed) state->route = std::move(refreshed.value());
                          auto address = send_address(*state->route, queue.broker_name);
-                         if (!address) return on_failure(state, broker_not_in_route(queue.broker_name));
+                         if (!address) {
+                           state->settle(queue.broker_name);
+                           return on_failure(state, broker_not_in_route(queue.broker_name));
+                         }
                          const Milliseconds left = std::min(budget, state->remaining());
                          dispatch(state, queue, *address, std::max(left, Milliseconds(1)));
                        });
+  return std::nullopt;
 }
 
+void Producer::Impl::next_attempt(const SendStatePtr& state, Milliseconds budget) {
+  Status not_started = attempt(state, budget);
+  // An attempt still waiting may be answered until the budget ends: its outcome decides.
+  if (!not_started || !state->unanswered.empty()) return;
+  finish_failed(state, std::move(*not_started));
+}
+
+// Each attempt's request waits until the whole budget ends, as Java's sendDefaultImpl gives
+// every attempt `timeout - costTime` (DefaultMQProducerImpl, 4.9.8); `budget` (the attempt's
+// share) only says when the send stops waiting for it alone and tries another broker
+// (on_overdue), so a late SEND_OK still counts. Its connection retires then, as after a
+// timeout, and keeps reading until this request is answered or expires.
 void Producer::Impl::dispatch(const SendStatePtr& state, const MessageQueue& queue,
                               const std::string& address, Milliseconds budget) {
-  const bool last_attempt = state->attempts_left == 0;
+  // A connect that fails sends the message elsewhere: keep the payload until one is open.
+  const bool last_attempt = state->attempts_left == 0 && remoting->connected(address);
   auto request = request_for(state->message, queue, last_attempt);
   const auto attempt_start = SteadyClock::now();
+  const Milliseconds until_deadline = std::max(state->remaining(), Milliseconds(1));
   if (state->mode == SendMode::kOneway) {
-    remoting->invoke_oneway(address, std::move(request), budget,
+    remoting->invoke_oneway(address, std::move(request), until_deadline,
                             [this, state, queue, attempt_start](Status failed) {
                               on_written(state, queue, attempt_start, failed);
                             });
     return;
   }
-  remoting->invoke_async(address, std::move(request), budget,
-                         [this, state, queue, address, attempt_start](Result<RemotingCommand> response) {
-                           on_response(state, queue, address, attempt_start, std::move(response));
-                         });
+  remoting->invoke_async(
+      address, std::move(request), until_deadline,
+      [this, state, queue, address, attempt_start](Result<RemotingCommand> response) {
+        on_response(state, queue, address, attempt_start, std::move(response));
+      },
+      budget, [this, state, queue, attempt_start] { on_overdue(state, queue, attempt_start); });
 }
 
 void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& queue,
@@ -363,13 +441,12 @@ void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& 
                                  Result<RemotingCommand> response) {
   // The fault strategy measures the attempt only, never the route lookup.
   const std::int64_t latency = elapsed_since(attempt_start).count();
-  if (!response) {
-    strategy.update(queue.broker_name, latency, true);
-    if (is_transport_error(response.error().code)) routes.mark_stale(state->message.topic, options.send_timeout / 2);
-    return on_failure(state, response.error());
-  }
+  state->settle(queue.broker_name);
+  if (!response) return on_transport_outcome(state, queue.broker_name, latency, response.error());
+  reachability.reachable(queue.broker_name);
   auto sent = process_send_response(*response, state->message.uniq_key, queue, address);
   strategy.update(queue.broker_name, latency, !sent.ok());
+  if (state->finished) return;
   if (!sent) return on_failure(state, sent.error());
   const bool stored_ok = sent->status == SendStatus::kSendOk;
   if (stored_ok || state->mode != SendMode::kSync || !options.retry_another_broker_when_not_store_ok ||
@@ -377,16 +454,28 @@ void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& 
     return finish(state, std::move(sent));
   }
   state->stored_with_warning = std::move(sent.value());
-  attempt(state, attempt_budget(state->remaining(), state->attempts_left));
+  next_attempt(state, attempt_budget(state->remaining(), state->attempts_left, another_broker(*state)));
+}
+
+// No answer within the attempt's share: learn from it as from a timeout, and try another
+// broker while this request may still be answered.
+void Producer::Impl::on_overdue(const SendStatePtr& state, const MessageQueue& queue,
+                                SteadyClock::time_point attempt_start) {
+  strategy.update(queue.broker_name, elapsed_since(attempt_start).count(), true);
+  if (state->finished || closing) return;
+  routes.mark_stale(state->message.topic, options.send_timeout / 2);
+  const RetryStep step = next_step(state->mode, ErrorClass::kTransport, state->attempts_left,
+                                   state->remaining(), another_broker(*state));
+  if (step.action == RetryStep::Action::kRetry) next_attempt(state, step.budget);
 }
 
 void Producer::Impl::on_written(const SendStatePtr& state, const MessageQueue& queue,
                                 SteadyClock::time_point attempt_start, const Status& failed) {
-  strategy.update(queue.broker_name, elapsed_since(attempt_start).count(), failed.has_value());
-  if (failed) {
-    if (is_transport_error(failed->code)) routes.mark_stale(state->message.topic, options.send_timeout / 2);
-    return on_failure(state, *failed);
-  }
+  const std::int64_t latency = elapsed_since(attempt_start).count();
+  state->settle(queue.broker_name);
+  if (failed) return on_transport_outcome(state, queue.broker_name, latency, *failed);
+  reachability.reachable(queue.broker_name);
+  strategy.update(queue.broker_name, latency, false);
   SendResult written;
   written.msg_id = state->message.uniq_key;
   written.queue = queue;
@@ -394,26 +483,47 @@ void Producer::Impl::on_written(const SendStatePtr& state, const MessageQueue& q
   finish(state, std::move(written));
 }
 
+void Producer::Impl::on_transport_outcome(const SendStatePtr& state, const std::string& broker,
+                                          std::int64_t latency, const Error& error) {
+  strategy.update(broker, latency, true);
+  if (is_transport_error(error.code)) routes.mark_stale(state->message.topic, options.send_timeout / 2);
+  if (error_class(error.code) == ErrorClass::kConnect) {
+    reachability.connect_failed(broker, FaultStrategy::steady_now_ms());
+    state->connect_failed.push_back(broker);
+  } else {
+    reachability.reachable(broker);  // connected, then failed: not a connect problem
+  }
+  if (state->finished) return;
+  on_failure(state, error);
+}
+
 void Producer::Impl::on_failure(const SendStatePtr& state, Error error) {
   const ErrorClass failure = error_class(error.code);
   state->last_error = std::move(error);
   if (closing) return finish(state, *state->last_error);
-  const RetryStep step = next_step(state->mode, failure, state->attempts_left, state->remaining());
-  switch (step.action) {
-    case RetryStep::Action::kRetry:
-      return attempt(state, step.budget);
-    case RetryStep::Action::kFinishTimeout:
-      if (state->stored_with_warning) return finish(state, std::move(*state->stored_with_warning));
-      return finish(state, state->exhausted(true));
-    case RetryStep::Action::kFinishFailure:
-      if (state->stored_with_warning) return finish(state, std::move(*state->stored_with_warning));
-      // A final answer is returned as it is (Java rethrows it); spent retries say so.
-      if (!is_retryable(state->mode, failure)) return finish(state, *state->last_error);
-      return finish(state, state->exhausted(false));
+  if (!uses_attempt(failure)) ++state->attempts_left;  // nothing was sent
+  const RetryStep step = next_step(state->mode, failure, state->attempts_left, state->remaining(),
+                                   another_broker(*state));
+  if (step.action == RetryStep::Action::kRetry) return next_attempt(state, step.budget);
+  if (!state->unanswered.empty()) return;  // an earlier attempt may still answer
+  if (step.action == RetryStep::Action::kFinishTimeout) {
+    // CALL_TIMEOUT: the budget ran out between attempts; one that waited it out says so itself.
+    const bool waited_out = state->last_error->code == error_code::kAccessBrokerTimeout;
+    return finish_failed(state, state->exhausted(!waited_out));
   }
+  // A final answer is returned as it is (Java rethrows it); spent retries say so.
+  if (!is_retryable(state->mode, failure)) return finish_failed(state, *state->last_error);
+  finish_failed(state, state->exhausted(false));
+}
+
+void Producer::Impl::finish_failed(const SendStatePtr& state, Error error) {
+  if (state->stored_with_warning) return finish(state, std::move(*state->stored_with_warning));
+  finish(state, std::move(error));
 }
 
 void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result) {
+  if (state->finished) return;  // exactly one outcome per send, whichever attempt ends it
+  state->finished = true;
   // Results are shown without the namespace, as Java's SendResult.
   if (result && !options.name_space.empty()) {
     result->queue.topic = unwrap_namespace(options.name_space, result->queue.topic);

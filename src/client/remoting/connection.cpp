@@ -77,6 +77,10 @@ bool Connection::submit(std::int32_t opaque, std::string_view frame, PendingRequ
     request.sequence = next_sequence_++;
     deadlines_.push_back({request.deadline, opaque});
     std::push_heap(deadlines_.begin(), deadlines_.end());
+    if (request.on_overdue) {
+      deadlines_.push_back({request.overdue_at, opaque});
+      std::push_heap(deadlines_.begin(), deadlines_.end());
+    }
     const bool oneway = request.oneway();
     const bool idle = state_ == State::kConnected && !write_in_progress_ && pending_.empty();
     pending_.emplace(opaque, std::move(request));
@@ -124,6 +128,11 @@ void Connection::start() {
 bool Connection::closed() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return state_ == State::kClosed;
+}
+
+bool Connection::connected() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return state_ == State::kConnected;
 }
 
 void Connection::resolve() {
@@ -442,7 +451,13 @@ void Connection::expire(SteadyClock::time_point now) {
       const DeadlineEntry entry = deadlines_.back();
       deadlines_.pop_back();
       auto it = pending_.find(entry.opaque);
-      if (it == pending_.end() || it->second.deadline != entry.deadline) continue;
+      if (it == pending_.end()) continue;
+      if (it->second.on_overdue && it->second.overdue_at == entry.deadline) {
+        overdue_.push_back(std::move(it->second.on_overdue));
+        it->second.on_overdue = nullptr;
+        continue;
+      }
+      if (it->second.deadline != entry.deadline) continue;
       const bool taken = handed_to_write(it->second);
       if (taken && it->second.oneway()) {
         // Part of the frame may be in the kernel already: only closing stops the rest, and
@@ -472,13 +487,18 @@ void Connection::expire(SteadyClock::time_point now) {
   }
   if (stalled || abandon) tear_down();
   for (auto& [request, failure] : failures) request.fail(std::move(failure));
+  // An overdue request is as much a sign of a dead flow as a timed-out one: retire, while the
+  // request stays registered here and its late response is still read.
   const bool response_timed_out =
-      !connecting && std::any_of(expired_.begin(), expired_.end(),
-                                 [](const auto& expired) { return !expired.second.oneway(); });
+      !connecting && (!overdue_.empty() ||
+                      std::any_of(expired_.begin(), expired_.end(),
+                                  [](const auto& expired) { return !expired.second.oneway(); }));
   if (response_timed_out && !retiring_) {
     retiring_ = true;
     on_retired_(*this);  // before the handlers run: a retry must not land here again
   }
+  for (auto& on_overdue : overdue_) on_overdue();
+  overdue_.clear();
   for (auto& [opaque, request] : expired_) {
     const auto timeout_ms = request.timeout.count();
     if (connecting) {
@@ -511,7 +531,10 @@ SteadyClock::time_point Connection::next_deadline() const {
 
 void Connection::compact_deadlines_locked() {
   deadlines_.clear();
-  for (const auto& [opaque, request] : pending_) deadlines_.push_back({request.deadline, opaque});
+  for (const auto& [opaque, request] : pending_) {
+    deadlines_.push_back({request.deadline, opaque});
+    if (request.on_overdue) deadlines_.push_back({request.overdue_at, opaque});
+  }
   std::make_heap(deadlines_.begin(), deadlines_.end());
 }
 

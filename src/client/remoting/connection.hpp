@@ -38,6 +38,9 @@ struct PendingRequest {
   Milliseconds timeout{0};
   // Position in its connection's write order, set by Connection::submit.
   std::uint64_t sequence = 0;
+  // Request/response only: runs once at overdue_at (before the deadline) if no response came.
+  RemotingClient::OverdueHandler on_overdue;
+  SteadyClock::time_point overdue_at = SteadyClock::time_point::max();
 
   bool oneway() const { return handler.index() == 1; }
   // Calls the handler with `error` (both kinds), if the caller gave one.
@@ -60,6 +63,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   const std::string& address() const { return address_; }
+  // Any thread: connected (TLS established) and not closed.
+  bool connected() const;
 
   // Any thread. Queues `frame` and registers `request` under `opaque`. Returns false, leaving
   // `request` untouched, when the connection is already closed (the caller takes a new one).
@@ -69,11 +74,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // I/O thread.
   void start();
 
-  // I/O thread: fails the requests whose deadline has passed and drops their queued frames;
+  // I/O thread: tells the requests that are overdue (RemotingClient::invoke_async), keeping
+  // them registered; fails the requests whose deadline has passed and drops their queued frames;
   // closes the connection when a write outlives the deadline of a oneway frame it carries
   // (a frame partly in the kernel cannot be taken back); abandons a connect attempt nobody
   // waits for any more. When a request on the open connection waited out its deadline for a
-  // response, the connection retires (before that request's handler runs): `on_retired`
+  // response, or became overdue, the connection retires (before that request's handlers run): `on_retired`
   // tells the owner, who sends no new request to it, and it closes once the requests still
   // on it are answered or expired, each within its own deadline. Java's
   // clientCloseSocketIfTimeout, without failing the other requests early.
@@ -190,6 +196,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<std::pair<PendingRequest, RemotingCommand>> answered_;
   std::vector<PendingRequest> completed_;
   std::vector<std::pair<std::int32_t, PendingRequest>> expired_;
+  std::vector<RemotingClient::OverdueHandler> overdue_;
 };
 
 }  // namespace mqsend

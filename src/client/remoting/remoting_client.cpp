@@ -27,7 +27,11 @@ std::atomic<std::int32_t> next_opaque{0};
 constexpr SteadyClock::rep kNoDeadline = SteadyClock::time_point::max().time_since_epoch().count();
 
 PendingRequest pending_request(PendingRequest::Handler handler, Milliseconds timeout) {
-  return PendingRequest{std::move(handler), SteadyClock::now() + timeout, timeout};
+  PendingRequest pending;
+  pending.handler = std::move(handler);
+  pending.deadline = SteadyClock::now() + timeout;
+  pending.timeout = timeout;
+  return pending;
 }
 
 }  // namespace
@@ -85,7 +89,7 @@ class RemotingClient::Impl {
       }
       bool created = false;
       const auto connection = connection_for(address, created);
-      const auto deadline = pending.deadline;
+      const auto deadline = std::min(pending.deadline, pending.overdue_at);
       if (connection->submit(request.opaque, frame, pending)) {
         if (created) connection->start();
         arm_deadline_timer(deadline);
@@ -98,6 +102,12 @@ class RemotingClient::Impl {
   bool on_io_thread() const { return std::this_thread::get_id() == io_thread_.get_id(); }
 
   std::size_t pending_requests() const { return in_flight_.load(); }
+
+  bool connected(const std::string& address) {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    const auto it = connections_.find(address);
+    return it != connections_.end() && it->second->connected();
+  }
 
  private:
   std::shared_ptr<Connection> connection_for(const std::string& address, bool& created) {
@@ -225,6 +235,19 @@ void RemotingClient::invoke_async(const std::string& address, RemotingCommand re
                 pending_request(PendingRequest::Handler(std::in_place_index<0>, std::move(handler)),
                                 timeout));
 }
+
+void RemotingClient::invoke_async(const std::string& address, RemotingCommand request,
+                                  Milliseconds timeout, ResponseHandler handler,
+                                  Milliseconds overdue_after, OverdueHandler on_overdue) {
+  auto pending = pending_request(PendingRequest::Handler(std::in_place_index<0>, std::move(handler)), timeout);
+  if (overdue_after < timeout) {
+    pending.overdue_at = SteadyClock::now() + overdue_after;
+    pending.on_overdue = std::move(on_overdue);
+  }
+  impl_->submit(address, request, std::move(pending));
+}
+
+bool RemotingClient::connected(const std::string& address) const { return impl_->connected(address); }
 
 Result<RemotingCommand> RemotingClient::invoke_sync(const std::string& address,
                                                     RemotingCommand request, Milliseconds timeout) {

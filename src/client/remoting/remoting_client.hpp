@@ -2,8 +2,8 @@
 // TCP transport on standalone Asio: one connection per "host:port", reused across requests,
 // many requests in flight per connection matched by opaque, a deadline on every request;
 // optionally TLS on every connection (TlsOptions).
-// Recycling rule: a connection on which a request waited out its deadline for a response is
-// retired: the next request to that address dials a new connection, and the retired one
+// Recycling rule: a connection on which a request waited out its deadline (or its overdue
+// time) for a response is retired: the next request to that address dials a new connection, and the retired one
 // closes once its other requests are answered or have timed out (each within its own
 // deadline). A half-open connection is so given up after one timeout.
 //
@@ -37,6 +37,7 @@ class RemotingClient {
  public:
   using ResponseHandler = std::function<void(Result<RemotingCommand>)>;
   using WrittenHandler = std::function<void(Status)>;
+  using OverdueHandler = std::function<void()>;
 
   // Runs on every request (name server and broker alike) right before it is encoded, after
   // the opaque is assigned: request signing (ACL) goes here. Called on the sending thread,
@@ -55,6 +56,15 @@ class RemotingClient {
   // (a command with the response flag and the same opaque) or an error.
   void invoke_async(const std::string& address, RemotingCommand request, Milliseconds timeout,
                     ResponseHandler handler);
+  // The same, and `on_overdue` runs once, on the I/O thread, if no response came within
+  // `overdue_after` (shorter than `timeout`): the request stays registered until `timeout`,
+  // so a late response still reaches `handler`, while the connection retires as after a
+  // timeout (the caller moves on; the next request to the address dials anew).
+  void invoke_async(const std::string& address, RemotingCommand request, Milliseconds timeout,
+                    ResponseHandler handler, Milliseconds overdue_after, OverdueHandler on_overdue);
+
+  // Whether a connection to `address` is open now (a request sent to it writes at once).
+  bool connected(const std::string& address) const;
 
   // Blocks the calling thread (never the I/O thread) until the response or an error.
   // Called from a handler it returns kInvalidArgument instead of deadlocking.
