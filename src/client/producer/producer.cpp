@@ -198,6 +198,7 @@ struct Producer::Impl {
   bool another_broker(const SendState& state) const {
     if (state.target || state.attempts_left <= 1) return false;
     const std::vector<std::string> brokers = avoided(state, true);
+    if (brokers.empty()) return state.route->broker_count() > 1;  // the common case, kept cheap
     const std::string* first = nullptr;
     for (const auto& queue : state.route->queues()) {
       if (is_excluded(brokers, queue.broker_name)) continue;

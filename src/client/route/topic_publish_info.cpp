@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <random>
+#include <set>
 #include <string_view>
 
 namespace mqsend {
@@ -78,6 +79,9 @@ TopicPublishInfo::TopicPublishInfo(std::string topic, TopicRouteData route,
   order_topic_ = !route_.order_topic_conf.empty();
   queues_ = order_topic_ ? ordered_queues(topic_, route_.order_topic_conf)
                          : writable_master_queues(topic_, route_);
+  std::set<std::string_view> brokers;
+  for (const MessageQueue& queue : queues_) brokers.insert(queue.broker_name);
+  broker_count_ = brokers.size();
 }
 
 std::optional<std::string> TopicPublishInfo::master_address(const std::string& broker_name) const {

@@ -38,6 +38,8 @@ class TopicPublishInfo {
   bool order_topic() const { return order_topic_; }
   bool ok() const { return !queues_.empty(); }
   const std::vector<MessageQueue>& queues() const { return queues_; }
+  // How many brokers the queues are on.
+  std::size_t broker_count() const { return broker_count_; }
   const TopicRouteData& route() const { return route_; }
 
   // Master address of a broker (brokerAddrs[0]), if the route has one.
@@ -54,6 +56,7 @@ class TopicPublishInfo {
   TopicRouteData route_;
   bool order_topic_ = false;
   std::vector<MessageQueue> queues_;
+  std::size_t broker_count_ = 0;
   mutable std::atomic<std::uint32_t> index_;
 };
 
