@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cli/diagnostics.hpp"

@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/cli11_fwd.hpp"
 #include "client/common/error.hpp"
 #include "client/remoting/acl_signer.hpp"
 

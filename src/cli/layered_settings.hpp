@@ -21,8 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/cli11_fwd.hpp"
 #include "cli/config_file.hpp"
 #include "client/common/error.hpp"
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/exit_codes.hpp"
 #include "cli/probe.hpp"
 #include "cli/tls_flags.hpp"
@@ -229,6 +231,10 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
   define_send_options(app, command_line.options);
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
   define_probe_command(app, command_line);
+}
+
+bool CommandLine::probe_chosen() const {
+  return probe_command != nullptr && probe_command->parsed();
 }
 
 std::string missing_required(const CommandLine& command_line) {

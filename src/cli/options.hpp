@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/cli11_fwd.hpp"
 #include "cli/credentials.hpp"
 #include "client/producer/producer.hpp"
 #include "client/remoting/tls_options.hpp"
@@ -85,7 +84,7 @@ struct CommandLine {
   bool print_config = false;    // --print-config
   CLI::App* probe_command = nullptr;  // set by define_command_line; parsed() when chosen
 
-  bool probe_chosen() const { return probe_command != nullptr && probe_command->parsed(); }
+  bool probe_chosen() const;
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,

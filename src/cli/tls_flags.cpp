@@ -1,5 +1,7 @@
 #include "cli/tls_flags.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "client/remoting/tls_context.hpp"
 
 namespace mqsend::cli {

@@ -2,8 +2,7 @@
 // TLS on the command line: --tls, --tls-ca, --tls-insecure, --tls-cert and --tls-key, on both
 // commands, resolved into the client's TlsOptions. Any of them turns TLS on: --tls-ca FILE
 // alone means --tls --tls-ca FILE.
-#include <CLI/CLI.hpp>
-
+#include "cli/cli11_fwd.hpp"
 #include "client/common/error.hpp"
 #include "client/remoting/tls_options.hpp"
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <catch2/catch.hpp>
 
 #include "cli/config_file.hpp"
