@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 
+using mqsend::test::read_file;
 using mqsend::test::run_mqsend;
 using mqsend::test::run_process;
 using mqsend::test::temp_path;
@@ -70,13 +71,6 @@ std::set<std::string> help_flags(const std::string& help) {
     for (std::sregex_iterator it(names.begin(), names.end(), flag), end; it != end; ++it) flags.insert((*it)[1]);
   }
   return flags;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // `item` names `flag` (roff-escaped) whole: --batch is not --batch-bytes.
