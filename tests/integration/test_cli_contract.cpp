@@ -266,7 +266,7 @@ TEST_CASE("option --input json --batch: a delayed record goes alone, the others 
   }
 }
 
-TEST_CASE("option --failed-output replays -m, --file and stream records as the same records", "[integration][contract]") {
+TEST_CASE("option --failed-output replays -m, --count, --file and stream records as the same records", "[integration][contract]") {
   TestCluster cluster({"--brokers", "1", "--topic", "Faithful:1"});
   const std::string failed = temp_path("faithful-failed");
   const std::string blob_path = temp_path("faithful-blob");
@@ -276,13 +276,18 @@ TEST_CASE("option --failed-output replays -m, --file and stream records as the s
     std::string name;
     std::vector<std::string> args;
     std::string input;
+    std::vector<std::string> replay_args;  // besides -l FILE
     std::multiset<std::string> bodies;
   };
+  const std::vector<std::string> json_input{"--input", "json"};
   const std::vector<Case> cases = {
-      {"-m with newlines", {"-m", "two\nlines", "-m", "plain"}, "", {"two\nlines", "plain"}},
-      {"--file blob", {"--file", blob_path}, "", {blob}},
-      {"stdin, CRLF", {}, "a\r\nb\r\n", {"a", "b"}},
-      {"stdin, custom delimiter", {"-D", "|"}, "x\ny|z", {"x\ny", "z"}},
+      {"-m with newlines", {"-m", "two\nlines", "-m", "plain"}, "", json_input, {"two\nlines", "plain"}},
+      {"-m --count", {"-m", "c\nc", "--count", "2"}, "", json_input, {"c\nc", "c\nc"}},
+      {"--file blob", {"--file", blob_path}, "", json_input, {blob}},
+      {"stdin, CRLF", {}, "a\r\nb\r\n", {}, {"a", "b"}},
+      {"stdin, custom delimiter", {"-D", "|"}, "x\ny|z", {"-D", "|"}, {"x\ny", "z"}},
+      {"stdin, keys", {"-K", ":"}, "k1:body1\n", {"-K", ":"}, {"body1"}},
+      {"stdin, JSON records", json_input, "{\"body\":\"j\\n1\",\"tags\":\"T\"}\n", json_input, {"j\n1"}},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -294,11 +299,7 @@ TEST_CASE("option --failed-output replays -m, --file and stream records as the s
     CHECK(first.exit_code == 4);
     fault(cluster, {{"target", "broker-a"}, {"fault", "clear"}});
     std::vector<std::string> replay{"-t", "Faithful", "-l", failed};
-    if (c.name.rfind("stdin", 0) == 0) {
-      if (c.args.size() == 2) replay.insert(replay.end(), c.args.begin(), c.args.end());
-    } else {
-      replay.insert(replay.end(), {"--input", "json"});
-    }
+    replay.insert(replay.end(), c.replay_args.begin(), c.replay_args.end());
     const auto second = run_mqsend(with_namesrv(cluster, replay));
     INFO(second.err);
     CHECK(second.exit_code == 0);
