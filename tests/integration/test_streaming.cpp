@@ -43,8 +43,9 @@ std::map<std::size_t, json> by_index(const std::vector<json>& lines, std::size_t
 
 TEST_CASE("100k records through the async window: every record one outcome", "[integration][streaming]") {
   TestCluster cluster({"--brokers", "2", "--topic", "Stream:4"});
-  // Under ThreadSanitizer (kTimeScale > 1) mqsend needs ~45 s of CPU for 100k records; 20k still
-  // keep the 256-send window full for thousands of round trips, which is what a race needs.
+  // Under the sanitizers (kTimeScale > 1) mqsend needs ~45 s of CPU for 100k records, and the
+  // test as long again to check them; 20k still keep the 256-send window full for thousands of
+  // round trips, which is what a race or a leak needs.
   const std::size_t n = kTimeScale > 1 ? 20000 : 100000;
   std::string input;
   for (std::size_t i = 0; i < n; ++i) input += "record-" + std::to_string(i) + "\n";
