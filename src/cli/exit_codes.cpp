@@ -36,13 +36,15 @@ int exit_code_for(const RunTally& tally) {
 const char* exit_code_help() {
   return "Exit codes:\n"
          "  0  every message was sent (SEND_OK, or stored with a FLUSH_*/SLAVE_* warning)\n"
-         "  1  some messages were sent and some failed, or SIGINT/SIGTERM stopped the run\n"
+         "  1  some messages were sent and some failed, or a signal (SIGINT, SIGTERM, SIGHUP) stopped it\n"
          "  2  usage error: bad flags or arguments, or every message failed validation\n"
          "  3  no route: unknown topic without a default route, or no name server reachable\n"
          "  4  every message failed\n"
          "  5  every message failed by timeout\n"
          "  7  every message was sent, but writing result lines to stdout failed (a run with\n"
-         "     failures keeps the code of its failures)\n";
+         "     failures keeps the code of its failures)\n"
+         "Signals: a first SIGINT, SIGTERM or SIGHUP stops reading; the records read but not sent\n"
+         "fail, sends in flight get at most 3 s; a second one stops at once.\n";
 }
 
 }  // namespace mqsend::cli
