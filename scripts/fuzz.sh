@@ -41,9 +41,9 @@ fi
 
 # The libraries get coverage instrumentation only; libFuzzer's main is linked into each target
 # (the CMake-built fuzz binaries use tests/fuzz/standalone_driver.cpp instead). UBSan findings
-# must stop the run, or libFuzzer would never save them. Of the test cluster the targets use only
-# its base64 encoder (fuzz_input_splitter's independent encoder), so that one file is compiled
-# into each target instead of building the whole cluster library (Asio-heavy) with clang.
+# must stop the run, or libFuzzer would never save them. The targets need nothing of the test
+# cluster (the base64 encoder fuzz_input_splitter uses is the client's), so its Asio-heavy
+# library is not built with clang.
 sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 mkdir -p "$build"
 echo "fuzz.sh: building the libraries in $build"
@@ -56,7 +56,7 @@ fi
 for target in "${targets[@]}"; do
   # shellcheck disable=SC2086  # $sanitizers is a list of flags
   if ! clang++ -std=c++17 -g -O1 -Wall -Wextra -fsanitize=fuzzer $sanitizers -I"$root/src" \
-         "$root/tests/fuzz/$target.cpp" "$root/src/testcluster/base64.cpp" "$build/libmqsend_cli.a" \
+         "$root/tests/fuzz/$target.cpp" "$build/libmqsend_cli.a" \
          "$build/libmqsend_client.a" -lfmt -lz -lssl -lcrypto -pthread -o "$build/$target" \
          >"$build/$target.build.log" 2>&1; then
     cat "$build/$target.build.log" >&2
