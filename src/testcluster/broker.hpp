@@ -21,6 +21,7 @@
 #include "testcluster/fault_state.hpp"
 #include "testcluster/message_store.hpp"
 #include "testcluster/offset_msg_id.hpp"
+#include "testcluster/server_version.hpp"
 #include "testcluster/topic_config.hpp"
 
 namespace mqsend {
@@ -30,6 +31,7 @@ inline constexpr std::size_t kDefaultBrokerMaxMessageSize = 4194304;
 inline constexpr int kBrokerDefaultTopicQueueNums = 8;
 
 struct BrokerConfig {
+  ServerVersion version = ServerVersion::k4_9_8;
   std::string name;
   std::string cluster = "DefaultCluster";
   std::string host = "127.0.0.1";

@@ -46,7 +46,7 @@ Cluster::Cluster(ClusterOptions options)
       acl_(options_.acl_accounts),
       log_(options_.log_limit),
       store_(options_.store_limit),
-      name_server_(options_.legacy_route_json, &name_server_faults_) {}
+      name_server_(options_.version, options_.legacy_route_json, &name_server_faults_) {}
 
 Cluster::~Cluster() {
   if (control_channel_) control_channel_->shutdown();
@@ -141,6 +141,7 @@ Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
 
   BrokerConfig config;
   config.name = name;
+  config.version = options_.version;
   config.cluster = options_.cluster_name;
   config.port = entry->master->endpoint->port();
   config.auto_create_topic = options_.auto_create_topic;
@@ -295,7 +296,8 @@ nlohmann::json Cluster::ready_info() const {
   }
   nlohmann::json info = {{"namesrv", name_server_endpoint_ ? name_server_endpoint_->address() : ""},
                          {"control", control_channel_ ? control_channel_->address() : ""},
-                         {"brokers", std::move(brokers)}};
+                         {"brokers", std::move(brokers)},
+                         {"version", server_version_name(options_.version)}};
   if (tls_) info["tls"] = tls_mode_name(tls_->mode());
   return info;
 }

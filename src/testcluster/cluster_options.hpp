@@ -12,6 +12,7 @@
 #include "testcluster/acl_guard.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/fault_state.hpp"
+#include "testcluster/server_version.hpp"
 #include "testcluster/tls_server.hpp"
 
 namespace mqsend {
@@ -29,6 +30,7 @@ struct TopicSpec {
 Result<TopicSpec> parse_topic_spec(std::string_view text);
 
 struct ClusterOptions {
+  ServerVersion version = ServerVersion::k4_9_8;  // the release the servers answer as
   int brokers = 2;
   std::uint16_t namesrv_port = 0;             // 0 = ephemeral
   std::vector<std::uint16_t> broker_ports;    // per broker in order; missing ones ephemeral

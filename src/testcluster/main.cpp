@@ -67,6 +67,14 @@ int main(int argc, char** argv) {
   bool no_store = false;
 
   CLI::App app{"RocketMQ test cluster: name server + brokers with fault injection"};
+  const std::map<std::string, mqsend::ServerVersion> versions{
+      {"4.9", mqsend::ServerVersion::k4_9_8}, {"4.9.8", mqsend::ServerVersion::k4_9_8},
+      {"5.3", mqsend::ServerVersion::k5_3_3}, {"5.3.3", mqsend::ServerVersion::k5_3_3}};
+  app.add_option("--rocketmq-version", options.version,
+                 "the release the servers answer as: 4.9 (4.9.8, default) or 5.3 (5.3.3)")
+      ->transform(CLI::CheckedTransformer(versions).description(""))
+      ->type_name("4.9|5.3")
+      ->default_str("4.9");
   app.add_option("--brokers", options.brokers, "number of brokers (broker-a, broker-b, ...)")
       ->check(CLI::Range(1, 676));
   app.add_option("--namesrv-port", options.namesrv_port, "name server port (0 = ephemeral)");

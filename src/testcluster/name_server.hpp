@@ -12,6 +12,7 @@
 #include "client/remoting/remoting_command.hpp"
 #include "client/route/topic_route_data.hpp"
 #include "testcluster/fault_state.hpp"
+#include "testcluster/server_version.hpp"
 #include "testcluster/topic_config.hpp"
 
 namespace mqsend {
@@ -21,8 +22,8 @@ class NameServer : public TopicRegistry {
   // `legacy_route_json`: always answer the fastjson form with bare integer keys, as name
   // servers up to 4.9.3 do; otherwise only clients below version 401 without
   // acceptStandardJsonOnly get it. `faults` (optional) supplies forced route response codes.
-  explicit NameServer(bool legacy_route_json, FaultState* faults = nullptr)
-      : legacy_route_json_(legacy_route_json), faults_(faults) {}
+  NameServer(ServerVersion version, bool legacy_route_json, FaultState* faults = nullptr)
+      : version_(version), legacy_route_json_(legacy_route_json), faults_(faults) {}
 
   void register_broker(const std::string& cluster, const std::string& broker_name,
                        std::int64_t broker_id, const std::string& address);
@@ -44,6 +45,7 @@ class NameServer : public TopicRegistry {
  private:
   RemotingCommand handle_route_request(const RemotingCommand& request) const;
 
+  ServerVersion version_;
   bool legacy_route_json_;
   FaultState* faults_;
   std::map<std::string, BrokerData> brokers_;                        // by broker name

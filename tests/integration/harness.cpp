@@ -293,6 +293,10 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
 
 TestCluster::TestCluster(const std::vector<std::string>& args) {
   std::vector<std::string> argv{MQSEND_CLUSTER_BIN};
+  // The whole suite runs once per release the cluster imitates (tests/CMakeLists.txt).
+  if (const char* version = std::getenv("MQSEND_TEST_ROCKETMQ_VERSION")) {
+    argv.insert(argv.end(), {"--rocketmq-version", version});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   Pipes p;
   pid_ = spawn(argv, merged_environment({}), p, true);

@@ -20,7 +20,7 @@ namespace {
 struct BrokerFixture {
   MessageStore store{std::numeric_limits<std::size_t>::max()};
   FaultState faults;
-  NameServer name_server{false};
+  NameServer name_server{ServerVersion::k4_9_8, false};
   std::unique_ptr<Broker> broker;
 
   explicit BrokerFixture(bool auto_create = true) {

@@ -15,7 +15,7 @@ namespace {
 // The capture's cluster: broker-a 10911 and broker-b 10921, VecTopic with 4 queues on each,
 // TBW102 with perm 7 and 8 queues on each.
 NameServer captured_cluster(bool legacy) {
-  NameServer name_server(legacy);
+  NameServer name_server(ServerVersion::k4_9_8, legacy);
   for (const auto& [name, address] : {std::pair<std::string, std::string>{"broker-a", "127.0.0.1:10911"},
                                       {"broker-b", "127.0.0.1:10921"}}) {
     name_server.register_broker("DefaultCluster", name, kMasterBrokerId, address);
@@ -159,7 +159,7 @@ TEST_CASE("name server routes follow broker and topic registrations", "[cluster]
 
 TEST_CASE("name server answers an injected response code to the next route requests", "[cluster]") {
   FaultState faults;
-  NameServer name_server(false, &faults);
+  NameServer name_server(ServerVersion::k4_9_8, false, &faults);
   name_server.register_broker("DefaultCluster", "broker-a", kMasterBrokerId, "127.0.0.1:10911");
   TopicConfig topic;
   topic.name = "VecTopic";
