@@ -553,7 +553,9 @@ TEST_CASE("matrix: a broker stopped mid-stream loses no record", "[integration][
   wait_until_cluster_settles(cluster);
   std::vector<std::string> stored_on(kTotal);
   for (const json& stored : cluster.messages(kTopic)) {
-    const int index = record_index(base64_decode(stored.at("body").get<std::string>()));
+    const std::string body = base64_decode(stored.at("body").get<std::string>());
+    INFO("stored " << stored.dump());
+    const int index = record_index(body);
     REQUIRE(index >= 0);
     REQUIRE(index < kTotal);
     CHECK(stored_on[static_cast<std::size_t>(index)].empty());  // never twice

@@ -233,9 +233,10 @@ struct Producer::Impl {
                             const Error& error);
   void on_failure(const SendStatePtr& state, Error error);
   void finish_failed(const SendStatePtr& state, Error error);
-  // The last attempt takes the payload instead of copying it: nothing needs it afterwards.
-  RemotingCommand request_for(PreparedMessage& message, const MessageQueue& queue,
-                              bool last_attempt) const;
+  // Copies the payload, even for the last attempt: a connection that closes between the
+  // lookup and the write makes the remoting client dial anew, and a refused connect sends the
+  // message elsewhere, after any "last" attempt (a moved-from payload went out empty).
+  RemotingCommand request_for(const PreparedMessage& message, const MessageQueue& queue) const;
   void finish(const SendStatePtr& state, Result<SendResult> result);
   std::size_t poll(Milliseconds timeout);
 
@@ -322,9 +323,9 @@ Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& mess
 }
 
 // The born timestamp is taken per attempt, as sendKernelImpl does.
-RemotingCommand Producer::Impl::request_for(PreparedMessage& message, const MessageQueue& queue,
-                                            bool last_attempt) const {
-  SendRequestPayload payload = last_attempt ? std::move(message.payload) : message.payload;
+RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
+                                            const MessageQueue& queue) const {
+  SendRequestPayload payload = message.payload;
   if (message.batch) {
     return build_batch_request(std::move(payload.body), std::move(payload.properties), queue,
                                wall_clock_ms(), request_options);
@@ -417,9 +418,7 @@ void Producer::Impl::next_attempt(const SendStatePtr& state, Milliseconds budget
 // timeout, and keeps reading until this request is answered or expires.
 void Producer::Impl::dispatch(const SendStatePtr& state, const MessageQueue& queue,
                               const std::string& address, Milliseconds budget) {
-  // A connect that fails sends the message elsewhere: keep the payload until one is open.
-  const bool last_attempt = state->attempts_left == 0 && remoting->connected(address);
-  auto request = request_for(state->message, queue, last_attempt);
+  auto request = request_for(state->message, queue);
   const auto attempt_start = SteadyClock::now();
   const Milliseconds until_deadline = std::max(state->remaining(), Milliseconds(1));
   if (state->mode == SendMode::kOneway) {

@@ -130,11 +130,6 @@ bool Connection::closed() const {
   return state_ == State::kClosed;
 }
 
-bool Connection::connected() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return state_ == State::kConnected;
-}
-
 void Connection::resolve() {
   std::string host;
   std::string port;

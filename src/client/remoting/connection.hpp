@@ -63,9 +63,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   const std::string& address() const { return address_; }
-  // Any thread: connected (TLS established) and not closed.
-  bool connected() const;
-
   // Any thread. Queues `frame` and registers `request` under `opaque`. Returns false, leaving
   // `request` untouched, when the connection is already closed (the caller takes a new one).
   bool submit(std::int32_t opaque, std::string_view frame, PendingRequest& request);

@@ -103,12 +103,6 @@ class RemotingClient::Impl {
 
   std::size_t pending_requests() const { return in_flight_.load(); }
 
-  bool connected(const std::string& address) {
-    std::lock_guard<std::mutex> lock(connections_mutex_);
-    const auto it = connections_.find(address);
-    return it != connections_.end() && it->second->connected();
-  }
-
  private:
   std::shared_ptr<Connection> connection_for(const std::string& address, bool& created) {
     std::lock_guard<std::mutex> lock(connections_mutex_);
@@ -247,7 +241,6 @@ void RemotingClient::invoke_async(const std::string& address, RemotingCommand re
   impl_->submit(address, request, std::move(pending));
 }
 
-bool RemotingClient::connected(const std::string& address) const { return impl_->connected(address); }
 
 Result<RemotingCommand> RemotingClient::invoke_sync(const std::string& address,
                                                     RemotingCommand request, Milliseconds timeout) {

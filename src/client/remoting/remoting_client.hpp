@@ -63,8 +63,6 @@ class RemotingClient {
   void invoke_async(const std::string& address, RemotingCommand request, Milliseconds timeout,
                     ResponseHandler handler, Milliseconds overdue_after, OverdueHandler on_overdue);
 
-  // Whether a connection to `address` is open now (a request sent to it writes at once).
-  bool connected(const std::string& address) const;
 
   // Blocks the calling thread (never the I/O thread) until the response or an error.
   // Called from a handler it returns kInvalidArgument instead of deadlocking.
