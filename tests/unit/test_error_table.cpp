@@ -36,6 +36,8 @@ TEST_CASE("error table: classes answer 'transport? retryable? final?' once", "[e
   }
   CHECK(error_class(error_code::kCallTimeout) == ErrorClass::kTimeout);
   CHECK(error_class(error_code::kShutdown) == ErrorClass::kShutdown);
+  CHECK(error_class(error_code::kOrderKeyStopped) == ErrorClass::kSkipped);
+  CHECK(error_code_name(error_code::kOrderKeyStopped) == "ORDER_KEY_STOPPED");
   CHECK_FALSE(is_transport_error(response_code::kSystemBusy));
   CHECK(is_server_answer(response_code::kSystemBusy));
   CHECK_FALSE(is_server_answer(error_code::kConnectBrokerException));

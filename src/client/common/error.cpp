@@ -15,7 +15,7 @@ struct ErrorCodeEntry {
 using C = ErrorClass;
 
 // The one table of codes (ResponseCode.java, ClientErrorCode.java, mqsend's own).
-constexpr std::array<ErrorCodeEntry, 31> kErrorCodes{{
+constexpr std::array<ErrorCodeEntry, 32> kErrorCodes{{
     {0, "SUCCESS", C::kSuccess},
     {1, "SYSTEM_ERROR", C::kBrokerRetryable},
     {2, "SYSTEM_BUSY", C::kBrokerRetryable},
@@ -47,6 +47,7 @@ constexpr std::array<ErrorCodeEntry, 31> kErrorCodes{{
     {error_code::kInvalidArgument, "INVALID_ARGUMENT", C::kValidation},
     {error_code::kCallTimeout, "CALL_TIMEOUT", C::kTimeout},
     {error_code::kShutdown, "SHUTDOWN", C::kShutdown},
+    {error_code::kOrderKeyStopped, "ORDER_KEY_STOPPED", C::kSkipped},
 }};
 
 const ErrorCodeEntry* find_entry(int code) {
@@ -79,6 +80,7 @@ std::string_view error_class_name(ErrorClass error_class) {
     case C::kValidation: return "validation";
     case C::kTimeout: return "timeout";
     case C::kShutdown: return "shutdown";
+    case C::kSkipped: return "skipped";
   }
   return "unknown";
 }

@@ -26,6 +26,7 @@ inline constexpr int kProtocolError = 10103;       // malformed or oversized fra
 inline constexpr int kInvalidArgument = 10104;     // bad option or input
 inline constexpr int kCallTimeout = 10105;         // whole-send budget spent before an attempt could start
 inline constexpr int kShutdown = 10106;            // client stopped with the request pending
+inline constexpr int kOrderKeyStopped = 10107;     // an earlier ordered send of the key failed: not sent
 // Validation failures use the broker's MESSAGE_ILLEGAL code, as the Java Validators do.
 inline constexpr int kMessageIllegal = 13;
 }  // namespace error_code
@@ -43,6 +44,7 @@ enum class ErrorClass {
   kValidation,  // the message or the input itself is wrong (MESSAGE_ILLEGAL, bad argument)
   kTimeout,     // the whole send budget is spent
   kShutdown,    // the client stopped with the request pending
+  kSkipped,     // not sent, to keep an order: an earlier message of its sharding key failed
 };
 
 // The symbolic name of a code ("SYSTEM_BUSY", "CONNECT_BROKER_EXCEPTION", ...), "UNKNOWN" if none.

@@ -11,8 +11,10 @@
 #include "client/producer/broker_reachability.hpp"
 #include "client/producer/broker_registration.hpp"
 #include "client/producer/compression.hpp"
+#include "client/producer/hash_queue_selector.hpp"
 #include "client/producer/message_id.hpp"
 #include "client/producer/name_space.hpp"
+#include "client/producer/ordered_gate.hpp"
 #include "client/producer/outcome_queue.hpp"
 #include "client/producer/properties.hpp"
 #include "client/producer/send_request.hpp"
@@ -94,6 +96,8 @@ struct SendState {
   bool finished = false;                          // the outcome is out: later answers are ignored
   std::vector<std::string> unanswered;            // a broker per attempt still waiting for its outcome
   std::vector<std::string> connect_failed;        // brokers this send could not connect to
+  std::optional<std::string> sharding_key;        // an ordered send (send_ordered)
+  std::string ordered_queue;                      // its queue in the OrderedGate, once placed
   Producer::Callback callback;
 
   Milliseconds remaining() const { return budget - elapsed_since(start); }
@@ -214,8 +218,14 @@ struct Producer::Impl {
   Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
   // The start of every send: validation, budget, then the route lookup.
   void start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
-             std::optional<MessageQueue> target, Producer::Callback callback);
+             std::optional<MessageQueue> target, Producer::Callback callback,
+             std::optional<std::string> sharding_key = std::nullopt);
   void on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route);
+  // An ordered send: its queue by hash, then its turn on that queue.
+  void place_ordered(const SendStatePtr& state);
+  void start_ordered_turn(const SendStatePtr& state);
+  // The ordered send `state` is over: the next one on its queue gets its turn.
+  void end_ordered_turn(const SendState& state, bool failed);
   // Starts an attempt with `budget` as its share; the error says why none could start.
   Status attempt(const SendStatePtr& state, Milliseconds budget);
   // attempt(), or, when none can start and no attempt waits for an answer, the send's end.
@@ -251,6 +261,7 @@ struct Producer::Impl {
   RepeatingTimer route_refresh;
   std::unique_ptr<BrokerRegistration> registration;
   std::atomic<const TopicPublishInfo*> last_registered_route{nullptr};
+  OrderedGate<SendStatePtr> ordered;
   OutcomeQueue<ReadyOutcome> outcomes;
   std::vector<ReadyOutcome> taken;  // poll()'s batch, kept for its capacity (a callback may poll)
   std::atomic<std::size_t> unreported{0};
@@ -335,20 +346,22 @@ RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
 }
 
 void Producer::Impl::start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
-                           std::optional<MessageQueue> target, Producer::Callback callback) {
+                           std::optional<MessageQueue> target, Producer::Callback callback,
+                           std::optional<std::string> sharding_key) {
   auto state = std::make_shared<SendState>();
   state->start = SteadyClock::now();
   state->mode = mode;
   state->budget = options.send_timeout;
   state->attempts_left = attempts;
   state->callback = std::move(callback);
+  state->sharding_key = std::move(sharding_key);
   unreported.fetch_add(1, std::memory_order_relaxed);
   if (closing) return finish(state, Error{error_code::kShutdown, "the producer is closed"});
   if (!prepared) return finish(state, prepared.error());
   state->message = std::move(prepared.value());
   if (target) {
     state->target = std::move(target);
-  } else if (options.queue_target) {
+  } else if (options.queue_target && !state->sharding_key) {
     state->target = MessageQueue{state->message.topic, options.queue_target->broker_name,
                                  options.queue_target->queue_id};
     state->attempts_left = 1;
@@ -367,7 +380,41 @@ void Producer::Impl::on_route(const SendStatePtr& state, Result<TopicPublishInfo
   if (registration && last_registered_route.exchange(state->route.get()) != state->route.get()) {
     registration->register_new_masters();
   }
+  if (state->sharding_key) return place_ordered(state);
   next_attempt(state, attempt_budget(state->remaining(), state->attempts_left, another_broker(*state)));
+}
+
+// SelectMessageQueueByHash over the route's queue list; one attempt there, never another
+// queue (sendSelectImpl), so a connect refused fails the send too.
+void Producer::Impl::place_ordered(const SendStatePtr& state) {
+  const auto& queues = state->route->queues();
+  if (queues.empty()) {
+    return finish(state, Error{error_code::kNotFoundTopicException,
+                               "No route info for this topic, " + state->message.topic});
+  }
+  state->target = queues[queue_index_for_key(*state->sharding_key, queues.size())];
+  state->ordered_queue = state->target->topic + '\n' + state->target->broker_name + '\n' +
+                         std::to_string(state->target->queue_id);
+  if (ordered.enter(state->ordered_queue, state)) start_ordered_turn(state);
+}
+
+void Producer::Impl::start_ordered_turn(const SendStatePtr& state) {
+  if (ordered.stopped(*state->sharding_key)) {
+    return finish(state, Error{error_code::kOrderKeyStopped,
+                               "not sent: an earlier message of sharding key '" + *state->sharding_key +
+                                   "' failed, and sending this one would break the key's order"});
+  }
+  next_attempt(state, state->remaining());
+}
+
+void Producer::Impl::end_ordered_turn(const SendState& state, bool failed) {
+  if (failed) ordered.stop_key(*state.sharding_key);
+  auto next = ordered.leave(state.ordered_queue);
+  if (!next) return;
+  if (closing) return finish(*next, Error{error_code::kShutdown, "the producer closed before the send"});
+  // On the I/O thread, after this outcome: a run of sends that end at once (a stopped key)
+  // must not nest one finish inside another.
+  asio::post(remoting->io_context(), [this, next = std::move(*next)] { start_ordered_turn(next); });
 }
 
 Status Producer::Impl::attempt(const SendStatePtr& state, Milliseconds budget) {
@@ -524,6 +571,7 @@ void Producer::Impl::finish_failed(const SendStatePtr& state, Error error) {
 void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result) {
   if (state->finished) return;  // exactly one outcome per send, whichever attempt ends it
   state->finished = true;
+  if (!state->ordered_queue.empty()) end_ordered_turn(*state, !result);
   // Results are shown without the namespace, as Java's SendResult.
   if (result && !options.name_space.empty()) {
     result->queue.topic = unwrap_namespace(options.name_space, result->queue.topic);
@@ -581,6 +629,12 @@ void Producer::send_batch(SendMode mode, std::vector<Message> messages, Callback
   impl_->start(mode, impl_->prepare_batch(messages), attempts(mode), std::nullopt, std::move(on_outcome));
 }
 
+void Producer::send_ordered(SendMode mode, Message message, std::string sharding_key,
+                            Callback on_outcome) {
+  impl_->start(mode, impl_->prepare(message), 1, std::nullopt, std::move(on_outcome),
+               std::move(sharding_key));
+}
+
 void Producer::send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome) {
   impl_->start(SendMode::kSync, impl_->prepare(message), 1, queue, std::move(on_outcome));
 }
@@ -615,6 +669,10 @@ void Producer::close() {
     // Every send still in flight fails with SHUTDOWN on the I/O thread, which then ends:
     // from here on every outcome is in the queue.
     impl_->remoting->shutdown();
+    // Ordered sends still waiting for their turn never reached the I/O thread.
+    for (auto& waiting : impl_->ordered.take_waiting()) {
+      impl_->finish(waiting, Error{error_code::kShutdown, "the producer closed before the send"});
+    }
   }
   while (impl_->unreported.load() > 0 && impl_->poll(Milliseconds(0)) > 0) {
   }

@@ -96,6 +96,11 @@ class Producer {
   // UNIQ_KEY; the body is never compressed. The SendResult is the batch's: msg_id and
   // offset_msg_id are comma-separated lists in member order, queue_offset the first member's.
   void send_batch(SendMode mode, std::vector<Message> messages, Callback on_outcome);
+  // Java's send(msg, SelectMessageQueueByHash, key) (hash_queue_selector.hpp): every message of
+  // a key goes to one queue, in one attempt, never to another queue. Per queue, one ordered
+  // send is in flight at a time, in the order started (ordered_gate.hpp); once a send of the
+  // key fails, its later ones fail unsent with ORDER_KEY_STOPPED.
+  void send_ordered(SendMode mode, Message message, std::string sharding_key, Callback on_outcome);
   // Java's send(msg, mq): one sync attempt to this queue.
   void send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome);
 
