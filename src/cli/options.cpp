@@ -64,6 +64,15 @@ const char* configuration_help() {
 
 void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("-k,--keys", options.keys, "Message keys, comma-separated (KEYS property)");
+  app.add_option("--shard-key", options.shard_key,
+                 "Ordered send: every message to the queue this key hashes to (Java "
+                 "SelectMessageQueueByHash), one in flight per queue, never another queue")
+      ->type_name("KEY");
+  app.add_option("--shard-by", options.shard_by,
+                 "Ordered send keyed by each message's KEYS (as stored: space-joined) or TAGS; "
+                 "a JSON record's \"shardingKey\" comes first")
+      ->check(CLI::IsMember({"keys", "tags"}))
+      ->type_name("keys|tags");
   const std::map<std::string, SendMode> modes{
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
   app.add_option("--mode", options.mode, "Send mode: sync, async or oneway")

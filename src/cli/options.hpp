@@ -36,6 +36,8 @@ struct CommonOptions {
 
 struct CliOptions : CommonOptions {
   std::string keys;                   // comma-separated
+  std::string shard_key;              // --shard-key: every record ordered under this key
+  std::string shard_by;               // --shard-by keys|tags: the message's KEYS or TAGS as the key
   SendMode mode = SendMode::kSync;
   int retries = kProducerDefaults.retries;
   int async_retries = kProducerDefaults.async_retries;

@@ -19,6 +19,7 @@
 #include "cli/reporter.hpp"
 #include "cli/resource_usage.hpp"
 #include "cli/send_input.hpp"
+#include "cli/sharding.hpp"
 #include "client/producer/producer.hpp"
 
 namespace mqsend::cli {
@@ -98,13 +99,18 @@ class RecordSender {
 
   // False when the wait for room in the window ended first: the records not handed to the
   // producer are then reported failed.
-  bool submit(PendingRecord record, Message message) {
-    // A batch cannot carry a delay (Validators.checkMessage for MessageBatch): such a record
-    // goes alone, the others keep batching.
-    if (!packer_ || message.delay_level() > 0) return send_one(std::move(record), std::move(message));
+  bool submit(PendingRecord record, Message message, std::optional<std::string> sharding_key) {
+    // A batch cannot carry a delay (Validators.checkMessage for MessageBatch) nor keep a key's
+    // order: such a record goes alone, the others keep batching.
+    if (!packer_ || message.delay_level() > 0 || sharding_key) {
+      return send_one(std::move(record), std::move(message), std::move(sharding_key));
+    }
     auto batch = packer_->add(std::move(record), std::move(message));
     return !batch || send_batch(std::move(*batch));
   }
+
+  // Distinct sharding keys of the ordered sends so far.
+  std::size_t sharding_keys() const { return keys_.count(); }
 
   // When the partial batch has waited its --batch-linger; nullopt without one.
   std::optional<EventPump::Clock::time_point> linger_due() const {
@@ -119,14 +125,20 @@ class RecordSender {
   }
 
  private:
-  bool send_one(PendingRecord record, Message message) {
+  bool send_one(PendingRecord record, Message message, std::optional<std::string> sharding_key) {
     if (!pump_.wait_for_room()) {
       fail_unsent({record});
       return false;
     }
-    producer_.send(mode_, std::move(message), [this, record = std::move(record)](SendOutcome outcome) {
+    auto report = [this, record = std::move(record)](SendOutcome outcome) {
       reporter_.report(record.index, outcome, record.raw);
-    });
+    };
+    if (sharding_key) {
+      keys_.add(*sharding_key);
+      producer_.send_ordered(mode_, std::move(message), std::move(*sharding_key), std::move(report));
+    } else {
+      producer_.send(mode_, std::move(message), std::move(report));
+    }
     pump_.tick();
     return true;
   }
@@ -158,6 +170,7 @@ class RecordSender {
   Reporter& reporter_;
   EventPump& pump_;
   std::unique_ptr<BatchPacker> packer_;
+  KeyCounter keys_;
 };
 
 // Waits of the read loop that also send a partial batch when its linger is over.
@@ -206,6 +219,8 @@ int run_send(const CliOptions& options) {
   if (options.batch > 1 && options.delay_level > 0) {
     return usage_error("--batch cannot carry a --delay-level (batches have no delay)");
   }
+  auto sharding = ShardingRule::from_options(options);
+  if (!sharding) return usage_error(sharding.error().message);
   auto base = message_template(options);
   if (!base) return usage_error(base.error().message);
   auto common = common_producer_options(options);
@@ -232,6 +247,7 @@ int run_send(const CliOptions& options) {
 
   install_interrupt_handlers();  // before the producer's I/O thread exists: it inherits the block
   bool interrupted = false;
+  std::size_t sharding_keys = 0;
   {
     Producer producer(std::move(settings));
     unblock_interrupts();
@@ -260,10 +276,19 @@ int run_send(const CliOptions& options) {
         continue;
       }
       Message message = base.value();
+      std::optional<std::string> record_key = std::move(parsed->sharding_key);
       apply_record(std::move(parsed.value()), message);
+      auto sharding_key = sharding->key_for(std::move(record_key), message);
+      if (!sharding_key) {
+        reporter.report_failure(record->index, sharding_key.error(), record->raw);
+        continue;
+      }
       rate.acquire();
       // Interrupted meanwhile, the record is reported failed: every record read gets an outcome.
-      if (!sender.submit(PendingRecord{record->index, std::move(record->raw)}, std::move(message))) break;
+      if (!sender.submit(PendingRecord{record->index, std::move(record->raw)}, std::move(message),
+                         std::move(sharding_key.value()))) {
+        break;
+      }
     }
     interrupted = interrupt_requested();
     // The final wait: what is in flight gets its --timeout budget and a margin for the last
@@ -284,6 +309,7 @@ int run_send(const CliOptions& options) {
     pump.drain();
     interrupted = interrupted || !pending_sent || interrupt_requested();
     producer.close();
+    sharding_keys = sender.sharding_keys();
   }
   if (failed_output != nullptr) {
     failed_output->close();  // a full disk shows here, when the buffered records go out
@@ -296,7 +322,9 @@ int run_send(const CliOptions& options) {
   // An interrupted run did not send all its input: the partial-failure code, whatever else.
   const int code = interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
   if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
-    tell("mqsend: {}, {}{}", reporter.stats().summary(), resource_usage(), interrupted ? " (interrupted)" : "");
+    const std::string keys = sharding_keys > 0 ? fmt::format(", {} sharding key{}", sharding_keys, sharding_keys == 1 ? "" : "s") : "";
+    tell("mqsend: {}{}, {}{}", reporter.stats().summary(), keys, resource_usage(),
+         interrupted ? " (interrupted)" : "");
   }
   return code;
 }

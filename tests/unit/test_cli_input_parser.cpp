@@ -206,14 +206,14 @@ TEST_CASE("a parsed record overrides only what it sets", "[input]") {
   base.set_delay_level(2);
 
   mqsend::Message untouched = base;
-  apply_record(ParsedRecord{"body", std::nullopt, {}, {}, std::nullopt}, untouched);
+  apply_record(ParsedRecord{"body", std::nullopt, {}, {}, std::nullopt, std::nullopt}, untouched);
   CHECK(untouched.body == "body");
   CHECK(untouched.property("TAGS") == "DefaultTag");
   CHECK(untouched.property("KEYS") == "fixed");
   CHECK(untouched.delay_level() == 2);
 
   mqsend::Message overridden = base;
-  apply_record(ParsedRecord{"b", std::string(), {"k1", "k2"}, {{"p", "from-record"}}, 0},
+  apply_record(ParsedRecord{"b", std::string(), {"k1", "k2"}, {{"p", "from-record"}}, 0, std::nullopt},
                overridden);
   CHECK(overridden.property("TAGS").empty());
   CHECK(overridden.property("KEYS") == "k1 k2");

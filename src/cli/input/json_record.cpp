@@ -15,7 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string, std::less<>> kOptionalFields = {"tags", "keys", "properties", "delay"};
+const std::set<std::string, std::less<>> kOptionalFields = {"tags", "keys", "properties", "delay",
+                                                               "shardingKey"};
 
 Error bad_record(const std::string& why) { return Error{error_code::kInvalidArgument, why}; }
 
@@ -129,9 +130,14 @@ Result<ParsedRecord> parse_json_record(std::string_view raw) {
       status = read_properties(value, record);
     } else if (name == "delay") {
       status = read_delay(value, record);
+    } else if (name == "shardingKey") {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        return bad_record("\"shardingKey\" must be a non-empty string");
+      }
+      record.sharding_key = value.get<std::string>();
     } else {
       return bad_record("unknown field \"" + name +
-                        "\" (known: body, body_base64, tags, keys, properties, delay)");
+                        "\" (known: body, body_base64, tags, keys, properties, delay, shardingKey)");
     }
     if (status) return *status;
   }

@@ -5,6 +5,7 @@
 //   "keys": "a,b" (comma-separated, as --keys) or ["a", "b"] (non-empty strings)
 //   "properties": {"name": "value", ...}         string values; reserved names rejected
 //   "delay": 0..18                               integer delay level
+//   "shardingKey": "string"                      an ordered send under this key (sharding.hpp)
 // Anything else is an error, as are unknown or repeated fields: a typo must not silently
 // send a different message.
 #include <string_view>

@@ -18,6 +18,7 @@ struct ParsedRecord {
   std::vector<std::string> keys;                  // empty: keep -k/--keys
   std::map<std::string, std::string> properties;  // set over -p, key by key
   std::optional<int> delay_level;                 // nullopt: keep --delay-level (0 clears)
+  std::optional<std::string> sharding_key;        // an ordered send's key (sharding.hpp); not a property
 };
 
 // Merges `record` into `message` (built from the command-line options) by the rules above.

@@ -558,8 +558,11 @@ void Producer::Impl::on_failure(const SendStatePtr& state, Error error) {
     const bool waited_out = state->last_error->code == error_code::kAccessBrokerTimeout;
     return finish_failed(state, state->exhausted(!waited_out));
   }
-  // A final answer is returned as it is (Java rethrows it); spent retries say so.
-  if (!is_retryable(state->mode, failure)) return finish_failed(state, *state->last_error);
+  // A final answer is returned as it is (Java rethrows it), as is an ordered send's only
+  // attempt (sendSelectImpl); spent retries say so.
+  if (!is_retryable(state->mode, failure) || state->sharding_key) {
+    return finish_failed(state, *state->last_error);
+  }
   finish_failed(state, state->exhausted(false));
 }
 
