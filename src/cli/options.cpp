@@ -71,7 +71,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("--shard-by", options.shard_by,
                  "Ordered send keyed by each message's KEYS (as stored: space-joined) or TAGS; "
                  "a JSON record's \"shardingKey\" comes first")
-      ->check(CLI::IsMember({"keys", "tags"}))
+      ->check(CLI::IsMember({"keys", "tags"}).description(""))
       ->type_name("keys|tags");
   const std::map<std::string, SendMode> modes{
       {"sync", SendMode::kSync}, {"async", SendMode::kAsync}, {"oneway", SendMode::kOneway}};
