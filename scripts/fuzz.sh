@@ -57,7 +57,7 @@ for target in "${targets[@]}"; do
   # shellcheck disable=SC2086  # $sanitizers is a list of flags
   if ! clang++ -std=c++17 -g -O1 -Wall -Wextra -fsanitize=fuzzer $sanitizers -I"$root/src" \
          "$root/tests/fuzz/$target.cpp" "$build/libmqsend_cli.a" \
-         "$build/libmqsend_client.a" -lfmt -lz -lssl -lcrypto -pthread -o "$build/$target" \
+         "$build/libmqsend_client.a" -lfmt -lz -llz4 -lzstd -lssl -lcrypto -pthread -o "$build/$target" \
          >"$build/$target.build.log" 2>&1; then
     cat "$build/$target.build.log" >&2
     exit 2

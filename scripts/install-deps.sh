@@ -3,7 +3,7 @@
 # --tests adds what the test suite needs on top: clang and its libFuzzer runtime (scripts/fuzz.sh).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libcli11-dev libasio-dev libfmt-dev nlohmann-json3-dev
-          zlib1g-dev libssl-dev libjemalloc-dev catch2 groff-base man-db)
+          zlib1g-dev liblz4-dev libzstd-dev libssl-dev libjemalloc-dev catch2 groff-base man-db)
 if [ "${1:-}" = --tests ]; then
   packages+=(clang libclang-rt-dev)
 elif [ $# -gt 0 ]; then

@@ -113,8 +113,15 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("--delay-level", options.delay_level,
                  "Delay level 1..18 (1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h); 0 = none")
       ->check(in_range(0, 18));
+  app.add_option("--compress", options.compress,
+                 "Body compression (sysFlag type bits): zlib, any broker and consumer reads it; "
+                 "lz4 and zstd need RocketMQ 5 brokers and consumers")
+      ->check(CLI::IsMember({"zlib", "lz4", "zstd"}, CLI::ignore_case).description(""))
+      ->type_name("zlib|lz4|zstd");
+  app.add_option("--compress-level", options.compress_level,
+                 "Compression level: zlib 0..9 (default 5), zstd -7..22 (default 5); LZ4 takes none");
   app.add_option("--compress-over", options.compress_over,
-                 "Compress bodies of at least this many bytes (zlib level 5)")
+                 "Compress bodies of at least this many bytes (--compress, default zlib level 5)")
       ->check(non_negative());
   app.add_option("--max-size", options.max_size, "Largest accepted body in bytes")
       ->check(in_range(std::size_t{1}, std::size_t{16 * 1024 * 1024}));

@@ -3,6 +3,7 @@
 // the default command (send) and the `probe` subcommand.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct CliOptions : CommonOptions {
   std::vector<std::string> properties;  // key=value
   int delay_level = 0;
   std::size_t compress_over = kProducerDefaults.compress_over;
+  std::string compress = "zlib";      // --compress zlib|lz4|zstd
+  std::optional<int> compress_level;  // unset: the type's default (zlib 5, zstd 5)
   std::size_t max_size = kProducerDefaults.max_message_size;
   std::size_t inflight = kProducerDefaults.max_in_flight;  // async window
   bool quiet = false;                 // no per-message lines; no summary after a full success

@@ -44,6 +44,8 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
   producer.retry_another_broker_when_not_store_ok = options.retry_another_broker_when_not_store_ok;
   producer.max_message_size = options.max_size;
   producer.compress_over = options.compress_over;
+  producer.compress_type = parse_compression_type(options.compress).value_or(CompressionType::kZlib);
+  producer.compress_level = options.compress_level.value_or(kProducerDefaults.compress_level);
   producer.route_refresh = Milliseconds(options.route_refresh_ms);
   producer.fault.enabled = options.latency_fault;
   producer.fault.latency_max = options.fault_latency_max;
@@ -215,6 +217,14 @@ class LingeringWaits {
 int run_send(const CliOptions& options) {
   if (options.fault_latency_max.size() != options.fault_not_available.size()) {
     return usage_error("--fault-latency-max and --fault-not-available need the same number of values");
+  }
+  const CompressionType compression = parse_compression_type(options.compress).value_or(CompressionType::kZlib);
+  if (options.compress_level && !compress_level_valid(compression, *options.compress_level)) {
+    return usage_error(compression == CompressionType::kLz4
+                           ? std::string("--compress-level: lz4 takes no level (RocketMQ's Lz4Compressor ignores it)")
+                           : fmt::format("--compress-level {} is not a {} level ({})", *options.compress_level,
+                                         compression_type_name(compression),
+                                         compression == CompressionType::kZlib ? "0..9" : "-7..22"));
   }
   if (options.batch > 1 && options.delay_level > 0) {
     return usage_error("--batch cannot carry a --delay-level (batches have no delay)");

@@ -1,10 +1,76 @@
 #include "client/producer/compression.hpp"
 
+#include <cctype>
 #include <limits>
 
 #include <zlib.h>
 
+#include "client/producer/lz4_frame.hpp"
+#include "client/producer/zstd_frame.hpp"
+
 namespace mqsend {
+
+namespace {
+// libzstd goes far lower; past -7 the ratio is hardly compression any more.
+constexpr int kZstdFastestLevel = -7;
+}  // namespace
+
+std::optional<CompressionType> parse_compression_type(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "zlib") return CompressionType::kZlib;
+  if (lower == "lz4") return CompressionType::kLz4;
+  if (lower == "zstd") return CompressionType::kZstd;
+  return std::nullopt;
+}
+
+std::string_view compression_type_name(CompressionType type) {
+  switch (type) {
+    case CompressionType::kZlib: return "zlib";
+    case CompressionType::kLz4: return "lz4";
+    case CompressionType::kZstd: return "zstd";
+  }
+  return "zlib";
+}
+
+std::int32_t compressed_sys_flag(CompressionType type) {
+  switch (type) {
+    case CompressionType::kZlib: return sys_flag::kCompressed | sys_flag::kCompressionZlib;
+    case CompressionType::kLz4: return sys_flag::kCompressed | sys_flag::kCompressionLz4;
+    case CompressionType::kZstd: return sys_flag::kCompressed | sys_flag::kCompressionZstd;
+  }
+  return sys_flag::kCompressedZlib;
+}
+
+bool compress_level_valid(CompressionType type, int level) {
+  switch (type) {
+    case CompressionType::kZlib: return level >= 0 && level <= 9;
+    case CompressionType::kLz4: return false;
+    case CompressionType::kZstd: return level >= kZstdFastestLevel && level <= zstd_max_level();
+  }
+  return false;
+}
+
+bool compress_body(CompressionType type, int level, std::string_view input, std::string& out) {
+  switch (type) {
+    case CompressionType::kZlib: return zlib_compress(input, level, out);
+    case CompressionType::kLz4: return lz4_frame_compress(input, out);
+    case CompressionType::kZstd: return zstd_frame_compress(input, level, out);
+  }
+  return false;
+}
+
+Result<std::string> decompress_body(std::int32_t flags, std::string_view input, std::size_t max_output) {
+  switch (flags & sys_flag::kCompressionTypeMask) {
+    case 0:  // clients before 4.9.4: zlib without type bits
+    case sys_flag::kCompressionZlib: return zlib_decompress(input, max_output);
+    case sys_flag::kCompressionLz4: return lz4_frame_decompress(input, max_output);
+    case sys_flag::kCompressionZstd: return zstd_frame_decompress(input, max_output);
+    default:
+      return Error{error_code::kProtocolError,
+                   "unknown compression type " + std::to_string((flags & sys_flag::kCompressionTypeMask) >> 8)};
+  }
+}
 
 bool zlib_compress(std::string_view input, int level, std::string& out) {
   if (input.size() > std::numeric_limits<uLong>::max()) return false;

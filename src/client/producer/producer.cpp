@@ -288,8 +288,8 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
   prepared.uniq_key = std::string(message.property(property_key::kUniqKey));
   prepared.payload.flag = message.flag;
   if (message.body.size() >= options.compress_over &&
-      zlib_compress(message.body, options.compress_level, prepared.payload.body)) {
-    prepared.payload.sys_flag = sys_flag::kCompressedZlib;
+      compress_body(options.compress_type, options.compress_level, message.body, prepared.payload.body)) {
+    prepared.payload.sys_flag = compressed_sys_flag(options.compress_type);
   } else {
     prepared.payload.body = std::move(message.body);
   }

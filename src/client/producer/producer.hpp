@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "client/common/error.hpp"
+#include "client/producer/compression.hpp"
 #include "client/producer/fault_strategy.hpp"
 #include "client/producer/message.hpp"
 #include "client/producer/retry_policy.hpp"
@@ -51,7 +52,8 @@ struct ProducerOptions {
   bool retry_another_broker_when_not_store_ok = false;
   std::size_t max_message_size = 4 * 1024 * 1024;
   std::size_t compress_over = 4096;
-  int compress_level = 5;
+  int compress_level = 5;  // compressLevel: zlib 0..9, zstd its levels; LZ4 has none
+  CompressionType compress_type = CompressionType::kZlib;  // compressType (5.x); zlib any broker reads
   SerializeType serialize = SerializeType::kJson;
   std::string default_topic = "TBW102";
   int default_topic_queue_nums = 4;
