@@ -20,10 +20,11 @@ _mqsend() {
         --serialize) COMPREPLY=($(compgen -W 'json rocketmq' -- "$cur")); return ;;
         --input) COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         --shard-by) COMPREPLY=($(compgen -W 'keys tags' -- "$cur")); return ;;
+        --compress) COMPREPLY=($(compgen -W 'zlib lz4 zstd' -- "$cur")); return ;;
         --file|-l|--input-file|--failed-output|--config|--secret-key-file|--tls-ca|--tls-cert|--tls-key)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         -n|--namesrv|-t|--topic|--tags|-k|--keys|--shard-key|-g|--group|--namespace|-m|--message|-p|--property|\
-        --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-over|--max-size|\
+        --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-level|--compress-over|--max-size|\
         --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
         --batch|--batch-bytes|--batch-linger|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
         --access-key|--secret-key)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures mqsend against the bundled test cluster (kept in --no-store mode) with 100-byte
 # messages and prints one table: sync, async (window 1024), oneway, async batches of 64,
-# 10 million stdin lines streamed (peak RSS), and the wall time of a one-shot `mqsend -m hello`.
+# 10 million stdin lines streamed (peak RSS), and the wall time of a one-shot `mqsend -m hello`;
+# then 10 KiB log-like bodies under each --compress type: CPU per message and stored bytes.
 # Each throughput row is the median of 3 runs, the one-shot time the median of 20.
 # This prints figures; it is not a test and asserts nothing.
 #
@@ -35,10 +36,10 @@ runs=3
 oneshot_runs=20
 if [ "$quick" = 1 ]; then
   sync_count=5000; async_count=200000; oneway_count=300000; batch_count=1000000
-  stream_lines=1000000
+  stream_lines=1000000; compress_count=20000
 else
   sync_count=30000; async_count=500000; oneway_count=1000000; batch_count=3000000
-  stream_lines=10000000
+  stream_lines=10000000; compress_count=100000
 fi
 topic=BenchTopic
 body=$(printf 'x%.0s' $(seq 1 100))  # 100 bytes
@@ -161,4 +162,39 @@ done >"$work/oneshot"
 oneshot_us=$(median <"$work/oneshot")
 printf '\none-shot `mqsend -m hello` (start to exit, median of %s): %.1f ms (target <= 20 ms)\n' \
   "$oneshot_runs" "$(awk -v us="$oneshot_us" 'BEGIN { print us / 1000 }')"
+
+# --- compression ------------------------------------------------------------------------------
+# 10 KiB of application-log lines (timestamps, levels, ids, numbers): what people pipe in.
+# "stored B/msg" is the commit-log bytes per message (the body as sent plus the record's
+# ~200 bytes of header and properties), from the cluster's status.
+awk 'BEGIN { srand(7); levels[0] = "INFO"; levels[1] = "WARN"; levels[2] = "ERROR"
+  while (size < 10240) {
+    line = sprintf("2026-12-01T17:%02d:%02d.%03dZ %s [worker-%d] order=%d user=u%d status=%s latency_ms=%d",
+                   int(rand() * 60), int(rand() * 60), int(rand() * 1000), levels[int(rand() * 3)],
+                   int(rand() * 8), 10000 + int(rand() * 90000), int(rand() * 500),
+                   rand() < 0.9 ? "OK" : "RETRY", int(rand() * 900))
+    out = out line "\n"; size += length(line) + 1
+  }
+  printf "%s", substr(out, 1, 10240) }' >"$work/log-10k"
+stored_bytes() {
+  cluster_control '{"cmd":"status"}' | grep -o '"commit_log_offset":[0-9]*' | cut -d: -f2 |
+    awk '{ s += $1 } END { print s + 0 }'
+}
+echo
+echo "10 KiB log-like bodies, async, $compress_count messages a run, median of $runs runs:"
+echo
+printf '| %-22s | %9s | %11s | %13s |\n' "--compress" "msgs/s" "CPU s/M" "stored B/msg"
+printf '|%s|%s|%s|%s|\n' "$(dashes 24)" "$(dashes 11)" "$(dashes 13)" "$(dashes 15)"
+for compression in "none:--compress-over 16777216" "zlib:--compress zlib" "zlib level 1:--compress zlib --compress-level 1" \
+                   "lz4:--compress lz4" "zstd:--compress zstd" "zstd level 1:--compress zstd --compress-level 1"; do
+  name=${compression%%:*}
+  read -r -a flags <<<"${compression#*:}"
+  before=$(stored_bytes)
+  read -r rate _ _ cpu _ _ failed <<<"$(measure --file "$work/log-10k" --count "$compress_count" --repeat --mode async "${flags[@]}")"
+  after=$(stored_bytes)
+  printf '| %-22s | %9.0f | %11s | %13.0f |%s\n' "$name" "$rate" "$cpu" \
+    "$(awk -v d=$((after - before)) -v n=$((compress_count * runs)) 'BEGIN { print d / n }')" \
+    "$([ "$failed" = 0 ] || echo " ($failed failed)")"
+done
+echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
