@@ -113,6 +113,13 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_option("--delay-level", options.delay_level,
                  "Delay level 1..18 (1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h); 0 = none")
       ->check(in_range(0, 18));
+  app.add_option("--deliver-at", options.deliver_at,
+                 "Timer message (RocketMQ 5): deliver at this time, RFC 3339 "
+                 "(2026-12-01T18:30:00Z) or epoch ms; a 5.3 broker answers a recallHandle")
+      ->type_name("TIME");
+  app.add_option("--delay", options.delay,
+                 "Timer message (RocketMQ 5): deliver after this long (250ms, 90s, 15m, 1h30m)")
+      ->type_name("DURATION");
   app.add_option("--compress", options.compress,
                  "Body compression (sysFlag type bits): zlib, any broker and consumer reads it; "
                  "lz4 and zstd need RocketMQ 5 brokers and consumers")

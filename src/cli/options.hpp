@@ -49,6 +49,8 @@ struct CliOptions : CommonOptions {
   std::int64_t route_refresh_ms = kProducerDefaults.route_refresh.count();
   std::vector<std::string> properties;  // key=value
   int delay_level = 0;
+  std::string deliver_at;             // --deliver-at: a 5.x timer message (TIMER_DELIVER_MS)
+  std::string delay;                  // --delay: a 5.x timer message (TIMER_DELAY_MS)
   std::size_t compress_over = kProducerDefaults.compress_over;
   std::string compress = "zlib";      // --compress zlib|lz4|zstd
   std::optional<int> compress_level;  // unset: the type's default (zlib 5, zstd 5)

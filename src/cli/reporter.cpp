@@ -33,6 +33,8 @@ std::string success_json(std::size_t index, const SendOutcome& outcome) {
     line["queueOffset"] = result.queue_offset;
     line["regionId"] = result.region_id;
     if (!result.transaction_id.empty()) line["transactionId"] = result.transaction_id;
+    if (!result.recall_handle.empty()) line["recallHandle"] = result.recall_handle;
+    if (result.timer_ignored) line["timerIgnored"] = true;
   }
   return dump(line);
 }
@@ -67,6 +69,13 @@ void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string
   if (!outcome.result) return write_failure(index, outcome.result.error(), &outcome, raw);
   stats_.record_sent(outcome.latency);
   ++tally_.sent;
+  const SendResult& result = outcome.result.value();
+  if (result.timer_ignored && !timer_warned_) {
+    timer_warned_ = true;
+    tell("mqsend: warning: {} answers as RocketMQ 4.x (version {}), which has no timer messages: it "
+         "stores them for delivery at once (each such result has \"timerIgnored\":true in --json)",
+         result.queue.broker_name, result.broker_version);
+  }
   if (options_.out == nullptr) return;
   // Reused: the text form costs no allocation per message.
   static thread_local std::string line;

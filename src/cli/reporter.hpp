@@ -54,6 +54,7 @@ class Reporter {
   RunTally tally_;
   RunStats stats_;
   std::string output_error_;
+  bool timer_warned_ = false;  // a 4.x broker stored a timer message for delivery at once
 };
 
 // A batch's outcome as one outcome per member: the lists in msg_id / offset_msg_id split,

@@ -7,6 +7,7 @@
 #include "cli/input/delimited_source.hpp"
 #include "cli/input/delimiter.hpp"
 #include "cli/input/parsed_record.hpp"
+#include "cli/input/timer_time.hpp"
 #include "cli/input/record_sources.hpp"
 #include "client/producer/properties.hpp"
 
@@ -18,6 +19,20 @@ Result<Message> message_template(const CliOptions& options) {
   message.set_tags(options.tags);
   message.set_keys(split_key_list(options.keys));
   message.set_delay_level(options.delay_level);
+  if (!options.deliver_at.empty() || !options.delay.empty()) {
+    std::optional<std::int64_t> deliver_at;
+    std::optional<std::int64_t> delay;
+    if (!options.deliver_at.empty()) {
+      auto parsed = parse_deliver_at(options.deliver_at);
+      if (!parsed) return Error{parsed.error().code, "--deliver-at: " + parsed.error().message};
+      deliver_at = *parsed;
+    } else {
+      auto parsed = parse_duration_ms(options.delay);
+      if (!parsed) return Error{parsed.error().code, "--delay: " + parsed.error().message};
+      delay = *parsed;
+    }
+    set_timer(message, deliver_at, delay);
+  }
   for (const auto& property : options.properties) {
     const auto equals = property.find('=');
     if (equals == std::string::npos) {

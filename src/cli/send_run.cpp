@@ -14,12 +14,14 @@
 #include "cli/input/delimiter.hpp"
 #include "cli/input/parsed_record.hpp"
 #include "cli/input/rate_limiter.hpp"
+#include "cli/input/timer_time.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/producer_settings.hpp"
 #include "cli/reporter.hpp"
 #include "cli/resource_usage.hpp"
 #include "cli/send_input.hpp"
 #include "cli/sharding.hpp"
+#include "client/producer/message_id.hpp"
 #include "client/producer/producer.hpp"
 
 namespace mqsend::cli {
@@ -104,7 +106,7 @@ class RecordSender {
   bool submit(PendingRecord record, Message message, std::optional<std::string> sharding_key) {
     // A batch cannot carry a delay (Validators.checkMessage for MessageBatch) nor keep a key's
     // order: such a record goes alone, the others keep batching.
-    if (!packer_ || message.delay_level() > 0 || sharding_key) {
+    if (!packer_ || message.delay_level() > 0 || message.is_timer() || sharding_key) {
       return send_one(std::move(record), std::move(message), std::move(sharding_key));
     }
     auto batch = packer_->add(std::move(record), std::move(message));
@@ -226,6 +228,16 @@ int run_send(const CliOptions& options) {
                                          compression_type_name(compression),
                                          compression == CompressionType::kZlib ? "0..9" : "-7..22"));
   }
+  if (!options.deliver_at.empty() && !options.delay.empty()) {
+    return usage_error("--deliver-at and --delay both set the delivery time: give one");
+  }
+  const bool timer = !options.deliver_at.empty() || !options.delay.empty();
+  if (timer && options.delay_level > 0) {
+    return usage_error("--deliver-at/--delay and --delay-level: a message has one delay; give one");
+  }
+  if (timer && options.batch > 1) {
+    return usage_error("--batch cannot carry timer messages (--deliver-at, --delay): drop one");
+  }
   if (options.batch > 1 && options.delay_level > 0) {
     return usage_error("--batch cannot carry a --delay-level (batches have no delay)");
   }
@@ -233,6 +245,9 @@ int run_send(const CliOptions& options) {
   if (!sharding) return usage_error(sharding.error().message);
   auto base = message_template(options);
   if (!base) return usage_error(base.error().message);
+  if (Status late = check_timer(base.value(), UniqueIdGenerator::system_now_ms())) {
+    return usage_error("--deliver-at: " + late->message);
+  }
   auto common = common_producer_options(options);
   if (!common) return usage_error(common.error().message);
   ProducerOptions settings = send_producer_options(options, std::move(common.value()));
@@ -288,6 +303,10 @@ int run_send(const CliOptions& options) {
       Message message = base.value();
       std::optional<std::string> record_key = std::move(parsed->sharding_key);
       apply_record(std::move(parsed.value()), message);
+      if (Status refused = check_timer(message, UniqueIdGenerator::system_now_ms())) {
+        reporter.report_failure(record->index, *refused, record->raw);
+        continue;
+      }
       auto sharding_key = sharding->key_for(std::move(record_key), message);
       if (!sharding_key) {
         reporter.report_failure(record->index, sharding_key.error(), record->raw);

@@ -206,15 +206,22 @@ TEST_CASE("a parsed record overrides only what it sets", "[input]") {
   base.set_delay_level(2);
 
   mqsend::Message untouched = base;
-  apply_record(ParsedRecord{"body", std::nullopt, {}, {}, std::nullopt, std::nullopt}, untouched);
+  ParsedRecord plain;
+  plain.body = "body";
+  apply_record(plain, untouched);
   CHECK(untouched.body == "body");
   CHECK(untouched.property("TAGS") == "DefaultTag");
   CHECK(untouched.property("KEYS") == "fixed");
   CHECK(untouched.delay_level() == 2);
 
   mqsend::Message overridden = base;
-  apply_record(ParsedRecord{"b", std::string(), {"k1", "k2"}, {{"p", "from-record"}}, 0, std::nullopt},
-               overridden);
+  ParsedRecord overriding;
+  overriding.body = "b";
+  overriding.tags = std::string();
+  overriding.keys = {"k1", "k2"};
+  overriding.properties = {{"p", "from-record"}};
+  overriding.delay_level = 0;
+  apply_record(overriding, overridden);
   CHECK(overridden.property("TAGS").empty());
   CHECK(overridden.property("KEYS") == "k1 k2");
   CHECK(overridden.property("p") == "from-record");

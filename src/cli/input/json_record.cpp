@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/input/timer_time.hpp"
 #include "client/common/base64.hpp"
 
 namespace mqsend::cli {
@@ -16,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string, std::less<>> kOptionalFields = {"tags", "keys", "properties", "delay",
-                                                               "shardingKey"};
+                                                               "shardingKey", "deliverAt", "timerDelay"};
 
 Error bad_record(const std::string& why) { return Error{error_code::kInvalidArgument, why}; }
 
@@ -102,6 +103,32 @@ Status read_delay(const json& delay, ParsedRecord& record) {
   return std::nullopt;
 }
 
+// RFC 3339 text or epoch milliseconds, as --deliver-at.
+Status read_deliver_at(const json& value, ParsedRecord& record) {
+  if (value.is_number_integer()) {
+    record.deliver_at_ms = value.get<std::int64_t>();
+    return std::nullopt;
+  }
+  if (!value.is_string()) return bad_record("\"deliverAt\" must be an RFC 3339 string or epoch milliseconds");
+  auto parsed = parse_deliver_at(value.get<std::string>());
+  if (!parsed) return bad_record("\"deliverAt\": " + parsed.error().message);
+  record.deliver_at_ms = *parsed;
+  return std::nullopt;
+}
+
+// A duration text ("90s") or milliseconds, as --delay.
+Status read_timer_delay(const json& value, ParsedRecord& record) {
+  if (value.is_number_integer() && value.get<std::int64_t>() > 0) {
+    record.timer_delay_ms = value.get<std::int64_t>();
+    return std::nullopt;
+  }
+  if (!value.is_string()) return bad_record("\"timerDelay\" must be a duration such as \"90s\" or milliseconds > 0");
+  auto parsed = parse_duration_ms(value.get<std::string>());
+  if (!parsed) return bad_record("\"timerDelay\": " + parsed.error().message);
+  record.timer_delay_ms = *parsed;
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<ParsedRecord> parse_json_record(std::string_view raw) {
@@ -130,6 +157,10 @@ Result<ParsedRecord> parse_json_record(std::string_view raw) {
       status = read_properties(value, record);
     } else if (name == "delay") {
       status = read_delay(value, record);
+    } else if (name == "deliverAt") {
+      status = read_deliver_at(value, record);
+    } else if (name == "timerDelay") {
+      status = read_timer_delay(value, record);
     } else if (name == "shardingKey") {
       if (!value.is_string() || value.get<std::string>().empty()) {
         return bad_record("\"shardingKey\" must be a non-empty string");
@@ -137,11 +168,14 @@ Result<ParsedRecord> parse_json_record(std::string_view raw) {
       record.sharding_key = value.get<std::string>();
     } else {
       return bad_record("unknown field \"" + name +
-                        "\" (known: body, body_base64, tags, keys, properties, delay, shardingKey)");
+                        "\" (known: body, body_base64, tags, keys, properties, delay, shardingKey, deliverAt, timerDelay)");
     }
     if (status) return *status;
   }
   if (Status status = read_body(text, base64, record)) return *status;
+  if (record.deliver_at_ms && record.timer_delay_ms) {
+    return bad_record("\"deliverAt\" and \"timerDelay\" both set the delivery time: give one");
+  }
   return record;
 }
 

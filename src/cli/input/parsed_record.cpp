@@ -13,6 +13,12 @@ void apply_record(ParsedRecord record, Message& message) {
   if (!record.keys.empty()) message.set_keys(record.keys);
   for (auto& [key, value] : record.properties) message.set_property(key, std::move(value));
   if (record.delay_level) message.set_delay_level(*record.delay_level);
+  if (record.deliver_at_ms || record.timer_delay_ms) set_timer(message, record.deliver_at_ms, record.timer_delay_ms);
+}
+
+void set_timer(Message& message, std::optional<std::int64_t> deliver_at_ms, std::optional<std::int64_t> delay_ms) {
+  message.set_property(property_key::kTimerDeliverMs, deliver_at_ms ? std::to_string(*deliver_at_ms) : "");
+  message.set_property(property_key::kTimerDelayMs, delay_ms ? std::to_string(*delay_ms) : "");
 }
 
 std::vector<std::string> split_key_list(std::string_view keys) {

@@ -29,6 +29,10 @@ inline constexpr std::string_view kShardingKey = "__SHARDINGKEY";
 inline constexpr std::string_view kTransactionId = "__transactionId__";
 inline constexpr std::string_view kMsgRegion = "MSG_REGION";
 inline constexpr std::string_view kTraceOn = "TRACE_ON";
+// 5.x timer messages (Message.setDeliverTimeMs / setDelayTimeSec / setDelayTimeMs).
+inline constexpr std::string_view kTimerDeliverMs = "TIMER_DELIVER_MS";
+inline constexpr std::string_view kTimerDelaySec = "TIMER_DELAY_SEC";
+inline constexpr std::string_view kTimerDelayMs = "TIMER_DELAY_MS";
 }  // namespace property_key
 
 // Keys a user property (-p key=value) must not set: the system-reserved list of 3.4 plus the
@@ -87,6 +91,11 @@ struct Message {
   }
   void set_wait_store_msg_ok(bool wait) {
     set_property(property_key::kWait, wait ? "true" : "false");
+  }
+  // A 5.x timer message: one of the TIMER_ delivery properties is set.
+  bool is_timer() const {
+    return !property(property_key::kTimerDeliverMs).empty() || !property(property_key::kTimerDelaySec).empty() ||
+           !property(property_key::kTimerDelayMs).empty();
   }
   // Java Message.isWaitStoreMsgOK: true unless WAIT is "false".
   bool wait_store_msg_ok() const { return property(property_key::kWait) != "false"; }

@@ -77,6 +77,7 @@ struct PreparedMessage {
   std::string uniq_key;  // a batch: the members' keys joined by ','
   SendRequestPayload payload;
   bool batch = false;
+  bool timer = false;  // TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS set (5.x timer message)
 };
 
 // One send from start to outcome, shared by its route lookup and attempts.
@@ -286,6 +287,7 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
   prepared.topic = message.topic;
   assign_ids(message);
   prepared.uniq_key = std::string(message.property(property_key::kUniqKey));
+  prepared.timer = message.is_timer();
   prepared.payload.flag = message.flag;
   if (message.body.size() >= options.compress_over &&
       compress_body(options.compress_type, options.compress_level, message.body, prepared.payload.body)) {
@@ -495,6 +497,7 @@ void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& 
   strategy.update(queue.broker_name, latency, !sent.ok());
   if (state->finished) return;
   if (!sent) return on_failure(state, sent.error());
+  sent->timer_ignored = state->message.timer && sent->broker_version < kFirstVersion5;
   const bool stored_ok = sent->status == SendStatus::kSendOk;
   if (stored_ok || state->mode != SendMode::kSync || !options.retry_another_broker_when_not_store_ok ||
       state->attempts_left == 0 || state->remaining().count() <= 0) {

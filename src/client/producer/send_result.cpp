@@ -51,7 +51,9 @@ void append_text(const SendResult& result, std::string& out) {
   fmt::format_to(std::back_inserter(out), "SendResult [sendStatus={}, msgId={}, offsetMsgId={}, messageQueue=",
                  send_status_name(result.status), result.msg_id, result.offset_msg_id);
   append_text(result.queue, out);
-  fmt::format_to(std::back_inserter(out), ", queueOffset={}]", result.queue_offset);
+  fmt::format_to(std::back_inserter(out), ", queueOffset={}", result.queue_offset);
+  if (!result.recall_handle.empty()) fmt::format_to(std::back_inserter(out), ", recallHandle={}", result.recall_handle);
+  out.push_back(']');
 }
 
 std::string to_string(const MessageQueue& queue) {
@@ -90,6 +92,10 @@ Result<SendResult> process_send_response(const RemotingCommand& response,
   if (const std::string* transaction_id = response.field("transactionId")) {
     result.transaction_id = *transaction_id;
   }
+  if (const std::string* recall_handle = response.field("recallHandle")) {
+    result.recall_handle = *recall_handle;
+  }
+  result.broker_version = response.version;
   const std::string* region = response.field("MSG_REGION");
   result.region_id = region == nullptr || region->empty() ? kDefaultRegion : *region;
   const std::string* trace_on = response.field("TRACE_ON");

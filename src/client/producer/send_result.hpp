@@ -24,12 +24,21 @@ struct SendResult {
   std::string transaction_id;
   std::string region_id;      // MSG_REGION, "DefaultRegion" if absent
   bool trace_on = true;       // false only if TRACE_ON is "false"
+  std::string recall_handle;  // a 5.3 broker's handle of a timer message (mqsend recall)
+  std::int32_t broker_version = 0;  // the response's MQVersion ordinal (4.9.8: 409, 5.3.3: 479)
+  // A timer message (TIMER_* properties) stored by a broker older than 5.0, which has no timer
+  // messages: it is delivered at once (a 4.9.8 broker keeps the properties and ignores them).
+  bool timer_ignored = false;
 };
+
+// MQVersion.Version.V5_0_0_SNAPSHOT's ordinal: a response version below it is a 4.x server.
+inline constexpr std::int32_t kFirstVersion5 = 412;
 
 // "MessageQueue [topic=T, brokerName=broker-a, queueId=1]"
 std::string to_string(const MessageQueue& queue);
 // Java 4.9 SendResult.toString(): "SendResult [sendStatus=SEND_OK, msgId=..., offsetMsgId=...,
-// messageQueue=MessageQueue [...], queueOffset=0]".
+// messageQueue=MessageQueue [...], queueOffset=0]", plus 5.3's ", recallHandle=..." when the
+// broker gave one.
 std::string to_string(const SendResult& result);
 // The same texts appended to `out`: per-message output without temporary strings.
 void append_text(const MessageQueue& queue, std::string& out);
