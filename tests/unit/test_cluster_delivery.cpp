@@ -91,7 +91,7 @@ TEST_CASE("a delay level past maxDelayLevel is clamped to it", "[cluster]") {
   CHECK(real_levels.messages_of("SCHEDULE_TOPIC_XXXX").at(0).queue_id == 17);
 }
 
-TEST_CASE("DELAY that is not a number is a NumberFormatException; 0 or less is no delay", "[cluster]") {
+TEST_CASE("DELAY that is not a number is a NumberFormatException, and 0 or less no delay", "[cluster]") {
   BrokerFixture fixture(short_delays());
   const RemotingCommand refused = fixture.answer(send_with("DELAY\x01" "abc\x02"));
   CHECK(refused.code == response_code::kSystemError);
