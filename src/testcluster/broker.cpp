@@ -62,6 +62,32 @@ RemotingCommand send_response(const RemotingCommand& request, int code) {
   return response;
 }
 
+// The send processor's error answer; none for a oneway request (processed alike).
+std::optional<RemotingCommand> send_failure(const RemotingCommand& request, int code,
+                                            std::string remark) {
+  if (request.is_oneway()) return std::nullopt;
+  RemotingCommand response = send_response(request, code);
+  response.remark = std::move(remark);
+  return response;
+}
+
+// A send that ends in a Java exception: NettyRemotingAbstract's answer, none for a oneway one.
+std::optional<RemotingCommand> exception_failure(const RemotingCommand& request,
+                                                 std::string remark) {
+  if (request.is_oneway()) return std::nullopt;
+  return exception_response(request, std::move(remark));
+}
+
+// A stored send's answer (code SUCCESS, or the forced code of a fault that stores).
+RemotingCommand send_success(const RemotingCommand& request, std::optional<int> forced_code,
+                             std::string msg_id, int queue_id, std::int64_t queue_offset) {
+  RemotingCommand response = send_response(request, forced_code.value_or(response_code::kSuccess));
+  response.ext_fields.emplace("msgId", std::move(msg_id));
+  response.ext_fields.emplace("queueId", std::to_string(queue_id));
+  response.ext_fields.emplace("queueOffset", std::to_string(queue_offset));
+  return response;
+}
+
 std::string service_not_available_remark() {
   return "service not available now. It may be caused by one of the following reasons: the "
          "broker's disk is full [CL: 0.10 CQ: 0.10 INDEX: 0.10], messages are put to the slave, "
@@ -116,19 +142,19 @@ struct Broker::Placement {
 };
 
 Broker::OwnedRecord::OwnedRecord(const Record& record)
-    : topic(record.topic),
-      queue_id(record.queue_id),
+    : fields(record),
+      topic(record.topic),
       body(record.body),
       properties(record.properties),
-      flag(record.flag),
-      sys_flag(record.sys_flag),
-      born_timestamp(record.born_timestamp),
-      producer_group(record.producer_group),
-      request_code(record.request_code) {}
+      producer_group(record.producer_group) {}
 
 Broker::Record Broker::OwnedRecord::view() const {
-  return Record{topic, queue_id, body, properties, flag, sys_flag, born_timestamp, producer_group,
-                request_code};
+  Record record = fields;
+  record.topic = topic;
+  record.body = body;
+  record.properties = properties;
+  record.producer_group = producer_group;
+  return record;
 }
 
 Broker::Broker(BrokerConfig config, MessageStore& store, FaultState& faults,
@@ -210,46 +236,33 @@ std::optional<RemotingCommand> Broker::handle_send(const RemotingCommand& reques
                                                    std::string_view peer, std::int64_t now_ms,
                                                    std::optional<int> forced_code) {
   // Oneway sends are processed alike but nothing of the answer is built.
-  const bool answer = !request.is_oneway();
   auto decoded = decode_broker_send_header(request);
-  if (!decoded) {
-    if (!answer) return std::nullopt;
-    return exception_response(request, decoded.error().message);
-  }
+  if (!decoded) return exception_failure(request, decoded.error().message);
   const DecodedSendHeader& header = decoded->fields;
-  auto fail = [&request, answer](int code, std::string remark) -> std::optional<RemotingCommand> {
-    if (!answer) return std::nullopt;
-    RemotingCommand response = send_response(request, code);
-    response.remark = std::move(remark);
-    return response;
-  };
 
   const std::string& topic = header.topic;
-  if (config_.slave) return fail(response_code::kServiceNotAvailable, service_not_available_remark());
+  if (config_.slave) return send_failure(request, response_code::kServiceNotAvailable, service_not_available_remark());
   if (forced_code && !stores_despite(*forced_code)) {
-    return fail(*forced_code, forced_failure_remark(*forced_code, topic));
+    return send_failure(request, *forced_code, forced_failure_remark(*forced_code, topic));
   }
-  if (Status invalid = validate_topic_name(topic)) return fail(invalid->code, invalid->message);
+  if (Status invalid = validate_topic_name(topic)) return send_failure(request, invalid->code, invalid->message);
   if (is_not_allowed_send_topic(topic)) {
-    return fail(response_code::kNoPermission, "Sending message to topic[" + topic + "] is forbidden.");
+    return send_failure(request, response_code::kNoPermission, "Sending message to topic[" + topic + "] is forbidden.");
   }
   auto found = find_or_auto_create(*decoded);
-  if (!found) {
-    if (!answer) return std::nullopt;
-    return exception_response(request, found.error().message);
-  }
+  if (!found) return exception_failure(request, found.error().message);
   TopicEntry* entry = *found;
-  if (!entry) return fail(response_code::kTopicNotExist, topic_not_exist_remark(topic));
+  if (!entry) return send_failure(request, response_code::kTopicNotExist, topic_not_exist_remark(topic));
 
   const TopicConfig& topic_config = entry->config;
   if (header.queue_id >= std::max(topic_config.read_queue_nums, topic_config.write_queue_nums)) {
-    return fail(response_code::kSystemError,
+    return send_failure(request, response_code::kSystemError,
                 fmt::format("request queueId[{}] is illegal, {} Producer: {}", header.queue_id,
                             topic_config.describe(), peer));
   }
   int queue_id = header.queue_id;
   if (queue_id < 0) {
-    if (topic_config.write_queue_nums <= 0) return fail(response_code::kSystemError, "/ by zero");
+    if (topic_config.write_queue_nums <= 0) return send_failure(request, response_code::kSystemError, "/ by zero");
     queue_id = static_cast<int>(random_queue_() % static_cast<unsigned>(topic_config.write_queue_nums));
   }
   if (header.batch) return send_batch(request, header, *entry, queue_id, now_ms, forced_code);
@@ -354,12 +367,6 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
                                                    std::int64_t now_ms,
                                                    std::optional<int> forced_code) {
   const bool answer = !request.is_oneway();
-  auto fail = [&request, answer](int code, std::string remark) -> std::optional<RemotingCommand> {
-    if (!answer) return std::nullopt;
-    RemotingCommand response = send_response(request, code);
-    response.remark = std::move(remark);
-    return response;
-  };
   SendProperties scanned = scan_send_properties(header.properties);
   // 5.3 (SendMessageProcessor.sendMessage) gives a message without UNIQ_KEY one.
   std::string properties_with_key;
@@ -376,11 +383,9 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
   auto placement = place(header, properties, scanned, queue_id, now_ms);
   if (!placement) {
     if (placement.error().code == response_code::kSystemError) {
-      // An exception (DELAY not a number): NettyRemotingAbstract's answer, none when oneway.
-      if (!answer) return std::nullopt;
-      return exception_response(request, placement.error().message);
+      return exception_failure(request, placement.error().message);  // DELAY not a number
     }
-    return fail(placement.error().code, placement.error().message);
+    return send_failure(request, placement.error().code, placement.error().message);
   }
   const std::string_view stored_properties =
       placement->moved ? std::string_view(placement->moved_properties) : properties;
@@ -394,7 +399,7 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
                                     placement->topic.size() + properties_length;
   if (properties_length > kMaxPropertiesLength || request.body.size() > config_.max_message_size ||
       record_length > config_.max_message_size + kRecordHeadroom) {
-    return fail(response_code::kMessageIllegal, message_illegal_remark());
+    return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
   }
 
   TopicEntry& target = placement->moved
@@ -425,10 +430,8 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
   }
 
   if (!answer) return std::nullopt;
-  RemotingCommand response = send_response(request, forced_code.value_or(response_code::kSuccess));
-  response.ext_fields.emplace("msgId", std::move(msg_id));
-  response.ext_fields.emplace("queueId", std::to_string(queue_id));
-  response.ext_fields.emplace("queueOffset", std::to_string(written.queue_offset));
+  RemotingCommand response =
+      send_success(request, forced_code, std::move(msg_id), queue_id, written.queue_offset);
   if (config_.version == ServerVersion::k5_3_3) {
     response.ext_fields.emplace("transactionId", std::string(*scanned.uniq_key));
     if (!placement->recall_handle.empty()) {
@@ -446,36 +449,26 @@ std::optional<RemotingCommand> Broker::send_batch(const RemotingCommand& request
                                                   std::int64_t now_ms,
                                                   std::optional<int> forced_code) {
   const bool answer = !request.is_oneway();
-  auto fail = [&request, answer](int code, std::string remark) -> std::optional<RemotingCommand> {
-    if (!answer) return std::nullopt;
-    RemotingCommand response = send_response(request, code);
-    response.remark = std::move(remark);
-    return response;
-  };
-  auto exception = [&request, answer](std::string remark) -> std::optional<RemotingCommand> {
-    if (!answer) return std::nullopt;
-    return exception_response(request, std::move(remark));
-  };
   if (request.body.empty()) {
     // An empty body is decoded as null: checkMessages reads its length.
-    return exception(null_pointer_remark(
+    return exception_failure(request, null_pointer_remark(
         "org.apache.rocketmq.store.DefaultMessageStore.checkMessages(DefaultMessageStore.java)"));
   }
   if (request.body.size() > config_.max_message_size) {
-    return fail(response_code::kMessageIllegal, message_illegal_remark());
+    return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
   }
   if ((header.sys_flag & kTransactionMask) != 0) {
-    return fail(response_code::kMessageIllegal, message_illegal_remark());
+    return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
   }
   const SendProperties batch_properties = scan_send_properties(header.properties);
   if (batch_properties.delay) {
     // MessageExtBatch.getDelayTimeLevel(): Integer.parseInt, and a level > 0 is illegal.
     auto level = parse_java_int(*batch_properties.delay);
-    if (!level) return exception(number_format_remark(*batch_properties.delay));
-    if (*level > 0) return fail(response_code::kMessageIllegal, message_illegal_remark());
+    if (!level) return exception_failure(request, number_format_remark(*batch_properties.delay));
+    if (*level > 0) return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
   }
   auto members = read_batch_body(request.body);
-  if (!members) return exception(members.error().message);
+  if (!members) return exception_failure(request, members.error().message);
 
   std::string msg_ids;
   std::string* ids = answer ? &msg_ids : nullptr;
@@ -492,10 +485,8 @@ std::optional<RemotingCommand> Broker::send_batch(const RemotingCommand& request
   }
 
   if (!answer) return std::nullopt;
-  RemotingCommand response = send_response(request, forced_code.value_or(response_code::kSuccess));
-  response.ext_fields.emplace("msgId", std::move(msg_ids));
-  response.ext_fields.emplace("queueId", std::to_string(queue_id));
-  response.ext_fields.emplace("queueOffset", std::to_string(first_queue_offset));
+  RemotingCommand response =
+      send_success(request, forced_code, std::move(msg_ids), queue_id, first_queue_offset);
   // 5.3: MessageClientIDSetter.getUniqID(messageExtBatch), the batch's own UNIQ_KEY if any.
   if (config_.version == ServerVersion::k5_3_3 && batch_properties.uniq_key) {
     response.ext_fields.emplace("transactionId", std::string(*batch_properties.uniq_key));
@@ -592,7 +583,7 @@ void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record) 
   delivery_.after(delay, [this, record = std::move(record)] {
     auto it = topics_.find(record.topic);
     if (it == topics_.end() ||
-        static_cast<std::size_t>(record.queue_id) >= it->second.next_offsets.size()) {
+        static_cast<std::size_t>(record.fields.queue_id) >= it->second.next_offsets.size()) {
       ++deliveries_dropped_;
       return;
     }

@@ -103,18 +103,14 @@ class Broker {
   };
   // A record kept for later: a message waiting for its delivery time or its transaction end.
   struct OwnedRecord {
+    explicit OwnedRecord(const Record& record);
+    Record view() const;  // `fields` with its views on the strings below
+
+    Record fields;
     std::string topic;
-    int queue_id = 0;
     std::string body;
     std::string properties;
-    std::int32_t flag = 0;
-    std::int32_t sys_flag = 0;
-    std::int64_t born_timestamp = 0;
     std::string producer_group;
-    int request_code = 0;
-
-    explicit OwnedRecord(const Record& record);
-    Record view() const;
   };
   struct Written {
     std::int64_t queue_offset = 0;
