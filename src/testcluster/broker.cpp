@@ -40,8 +40,8 @@ constexpr std::int32_t kTransactionRollback = 0xC;
 constexpr std::int64_t kTimerMaxDelayMs = 3LL * 24 * 3600 * 1000;
 constexpr std::int64_t kTimerPrecisionMs = 1000;
 
-constexpr std::string_view kCommitLogFrame =
-    "org.apache.rocketmq.store.CommitLog.asyncPutMessage(CommitLog.java)";
+// ResponseCode.ILLEGAL_OPERATION (5.x).
+constexpr int kIllegalOperation = 604;
 
 bool stores_despite(int code) {
   return code == response_code::kFlushDiskTimeout || code == response_code::kFlushSlaveTimeout ||
@@ -212,6 +212,12 @@ std::optional<RemotingCommand> Broker::handle(const RemotingCommand& request,
       case broker_request_code::kEndTransaction:
         response = handle_end_transaction(request, now_ms);
         break;
+      case broker_request_code::kRecallMessage:
+        if (config_.version == ServerVersion::k5_3_3) {
+          response = handle_recall(request, now_ms);
+          break;
+        }
+        [[fallthrough]];  // a 4.9.8 broker has no such request
       default:
         // 4.x writes this one even for oneway requests.
         return request_code_not_supported(request);
@@ -426,7 +432,8 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
     Record real = record;
     real.topic = header.topic;
     real.queue_id = queue_id;
-    deliver_later(*placement->deliver_in, OwnedRecord(real));
+    deliver_later(*placement->deliver_in, OwnedRecord(real),
+                  placement->recall_handle.empty() ? std::string() : std::string(*scanned.uniq_key));
   }
 
   if (!answer) return std::nullopt;
@@ -579,8 +586,12 @@ Broker::Written Broker::write(TopicEntry& entry, const Record& record, std::int6
 
 // ScheduleMessageService.messageTimeup / the 5.x timer wheel: the real topic and queue get the
 // message with the properties it was stored with.
-void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record) {
-  delivery_.after(delay, [this, record = std::move(record)] {
+void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record,
+                           std::string recall_key) {
+  std::pair<std::string, std::string> key{record.topic, std::move(recall_key)};
+  const bool recallable = !key.second.empty();
+  const std::uint64_t id = delivery_.after(delay, [this, record = std::move(record), key, recallable] {
+    if (recallable) recallable_.erase(key);
     auto it = topics_.find(record.topic);
     if (it == topics_.end() ||
         static_cast<std::size_t>(record.fields.queue_id) >= it->second.next_offsets.size()) {
@@ -589,6 +600,7 @@ void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record) 
     }
     write(it->second, record.view(), UniqueIdGenerator::system_now_ms(), nullptr);
   });
+  if (recallable) recallable_[std::move(key)] = id;
 }
 
 std::string Broker::message_illegal_remark() const {
@@ -769,6 +781,80 @@ RemotingCommand Broker::handle_end_transaction(const RemotingCommand& request,
   return response;
 }
 
+// RecallMessageProcessor (5.3): the handle names the topic, this broker, the delivery time and
+// the UNIQ_KEY of a pending timer message; a recall marker (TIMER_DEL_UNIQKEY) is written to
+// the timer topic and the message will not be delivered.
+RemotingCommand Broker::handle_recall(const RemotingCommand& request, std::int64_t now_ms) {
+  RemotingCommand response = server_response(request, response_code::kSuccess);
+  response.ext_fields.emplace("MSG_REGION", kRegion);
+  auto fail = [&response](int code, std::string remark) {
+    response.code = code;
+    response.remark = std::move(remark);
+    return response;
+  };
+  const std::string* topic = request.field("topic");
+  const std::string* handle_text = request.field("recallHandle");
+  for (const auto& [name, value] : {std::pair{"topic", topic}, std::pair{"recallHandle", handle_text}}) {
+    if (!value) {
+      return framework_response(request, response_code::kSystemError,
+                                std::string("the custom field <") + name + "> is null");
+    }
+  }
+  if (config_.slave) {
+    return fail(response_code::kSlaveNotAvailable, "recall failed, broker service not available");
+  }
+  if (topics_.count(*topic) == 0) {
+    return fail(response_code::kTopicNotExist, "recall failed, the topic[" + *topic + "] not exist");
+  }
+  // RecallMessageHandle.decodeHandle: URL-safe base64 of "v1 topic broker timestamp uniqKey".
+  std::string standard = *handle_text;
+  std::replace(standard.begin(), standard.end(), '-', '+');
+  std::replace(standard.begin(), standard.end(), '_', '/');
+  auto raw = standard.empty() ? Result<std::string>(Error{error_code::kInvalidArgument, ""})
+                              : base64_decode(standard);
+  std::vector<std::string_view> items;
+  if (raw) {
+    for (std::string_view rest = *raw; !rest.empty();) {
+      const std::size_t space = rest.find(' ');
+      items.push_back(rest.substr(0, space));
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+  }
+  if (items.size() < 5 || items[0] != "v1") {
+    return fail(kIllegalOperation, "recall handle is invalid");
+  }
+  if (items[1] != *topic) return fail(kIllegalOperation, "recall failed, topic not match");
+  if (items[2] != config_.name) {
+    return fail(kIllegalOperation, "recall failed, broker service not available");
+  }
+  const std::int64_t time_left = parse_java_long(items[3]).value_or(-1) - now_ms;
+  if (time_left <= 0 || time_left >= kTimerMaxDelayMs) {
+    return fail(kIllegalOperation, "recall failed, timestamp invalid");
+  }
+  const std::string uniq_key(items[4]);
+  if (auto pending = recallable_.find({*topic, uniq_key}); pending != recallable_.end()) {
+    delivery_.cancel(pending->second);
+    recallable_.erase(pending);
+  }
+  std::string properties;
+  const std::string* group = request.field("producerGroup");
+  for (const auto& [key, value] :
+       {std::pair<std::string_view, std::string_view>{"TAGS", "_RECALL_TAG_"},
+        {"TIMER_DEL_UNIQKEY", uniq_key},
+        {"UNIQ_KEY", uniq_key},
+        {"TIMER_OUT_MS", items[3]},
+        {"REAL_TOPIC", *topic},
+        {"REAL_QID", "0"},
+        {"PGROUP", group ? std::string_view(*group) : std::string_view()}}) {
+    append_property(key, value, properties);
+  }
+  const Record marker{kTimerTopic, 0, "0", properties, 0, 0, now_ms,
+                      group ? std::string_view(*group) : std::string_view(), request.code};
+  write(internal_topic(kTimerTopic, 1), marker, now_ms, nullptr);
+  response.ext_fields.emplace("msgId", uniq_key);
+  return response;
+}
+
 void Broker::put_topic(const TopicConfig& config) {
   TopicEntry& entry = topics_[config.name];
   entry.config = config;
@@ -816,6 +902,7 @@ nlohmann::json Broker::status() const {
           {"clients", std::move(clients)},
           {"scheduled", {{"pending", delivery_.pending()},
                          {"delivered", delivery_.delivered()},
+                         {"recalled", delivery_.cancelled()},
                          {"dropped", deliveries_dropped_}}},
           {"transactions", {{"half", half_messages_.size()},
                             {"committed", transactions_committed_},

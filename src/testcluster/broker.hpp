@@ -37,6 +37,7 @@ namespace mqsend {
 namespace broker_request_code {
 inline constexpr int kGetMaxOffset = 30;
 inline constexpr int kEndTransaction = 37;
+inline constexpr int kRecallMessage = 370;  // 5.3
 }  // namespace broker_request_code
 
 inline constexpr std::size_t kDefaultBrokerMaxMessageSize = 4194304;
@@ -144,6 +145,7 @@ class Broker {
   RemotingCommand handle_create_topic(const RemotingCommand& request);
   RemotingCommand handle_get_max_offset(const RemotingCommand& request);
   RemotingCommand handle_end_transaction(const RemotingCommand& request, std::int64_t now_ms);
+  RemotingCommand handle_recall(const RemotingCommand& request, std::int64_t now_ms);
 
   void create_system_topics();
   bool is_broker_system_topic(const std::string& topic) const;
@@ -153,8 +155,10 @@ class Broker {
   // Assigns offsets, appends the msgId to `msg_ids` (unless null: nothing to answer), keeps
   // the message.
   Written write(TopicEntry& entry, const Record& record, std::int64_t now_ms, std::string* msg_ids);
-  // Writes `record` to its (real) topic `delay` from now, if the topic still exists then.
-  void deliver_later(std::chrono::milliseconds delay, OwnedRecord record);
+  // Writes `record` to its (real) topic `delay` from now, if the topic still exists then. A
+  // timer message passes its UNIQ_KEY: RECALL_MESSAGE can cancel it until then.
+  void deliver_later(std::chrono::milliseconds delay, OwnedRecord record,
+                     std::string recall_key = {});
   std::string forced_failure_remark(int code, const std::string& topic) const;
   std::string message_illegal_remark() const;
 
@@ -172,6 +176,8 @@ class Broker {
   std::uint64_t transactions_committed_ = 0;
   std::uint64_t transactions_rolled_back_ = 0;
   std::uint64_t deliveries_dropped_ = 0;  // due when their topic was gone
+  // Pending timer messages by (real topic, UNIQ_KEY): their DeliveryTimer ids.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> recallable_;
   std::optional<UniqueIdGenerator> uniq_ids_;  // 5.3: UNIQ_KEY for messages sent without one
 };
 

@@ -7,7 +7,7 @@ DeliveryTimer::~DeliveryTimer() {
   for (auto& [id, timer] : timers_) timer->cancel();
 }
 
-void DeliveryTimer::after(std::chrono::milliseconds delay, std::function<void()> deliver) {
+std::uint64_t DeliveryTimer::after(std::chrono::milliseconds delay, std::function<void()> deliver) {
   const std::uint64_t id = next_id_++;
   auto& timer = timers_[id];
   timer = std::make_unique<asio::steady_timer>(io_, delay);
@@ -17,6 +17,16 @@ void DeliveryTimer::after(std::chrono::milliseconds delay, std::function<void()>
     ++delivered_;
     deliver();
   });
+  return id;
+}
+
+bool DeliveryTimer::cancel(std::uint64_t id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return false;
+  it->second->cancel();
+  timers_.erase(it);
+  ++cancelled_;
+  return true;
 }
 
 }  // namespace mqsend

@@ -163,3 +163,40 @@ TEST_CASE("5.3: every send answer carries the UNIQ_KEY as transactionId", "[clus
   CHECK(id.size() == 32);
   CHECK(decode_properties(fixture.store.messages().back().properties).at("UNIQ_KEY") == id);
 }
+
+TEST_CASE("5.3: RECALL_MESSAGE cancels a pending timer message", "[cluster]") {
+  BrokerFixture fixture(short_delays(ServerVersion::k5_3_3));
+  const std::int64_t now = UniqueIdGenerator::system_now_ms();
+  const RemotingCommand sent = fixture.answer(
+      send_with("TIMER_DELAY_MS\x01" "1500\x02UNIQ_KEY\x01R1\x02"), "p", now);
+  REQUIRE(sent.code == response_code::kSuccess);
+  RemotingCommand recall = RemotingCommand::request(broker_request_code::kRecallMessage);
+  recall.ext_fields = {{"producerGroup", "PG"},
+                       {"topic", "VecTopic"},
+                       {"recallHandle", *sent.field("recallHandle")}};
+
+  RemotingCommand other_topic = recall;
+  other_topic.ext_fields["topic"] = "broker-a";
+  CHECK(*fixture.answer(other_topic, "p", now).remark == "recall failed, topic not match");
+  RemotingCommand garbage = recall;
+  garbage.ext_fields["recallHandle"] = "!!";
+  const RemotingCommand invalid = fixture.answer(garbage, "p", now);
+  CHECK(invalid.code == 604);  // ILLEGAL_OPERATION
+  CHECK(*invalid.remark == "recall handle is invalid");
+
+  const RemotingCommand recalled = fixture.answer(recall, "p", now);
+  CHECK(recalled.code == response_code::kSuccess);
+  CHECK(*recalled.field("msgId") == "R1");
+  const auto timed = fixture.messages_of("rmq_sys_wheel_timer");
+  REQUIRE(timed.size() == 2);  // the message and the recall marker
+  CHECK(decode_properties(timed[1].properties).at("TIMER_DEL_UNIQKEY") == "R1");
+  CHECK(fixture.broker->status().at("scheduled").at("pending") == 0);
+  CHECK(fixture.broker->status().at("scheduled").at("recalled") == 1);
+  // Its time is past: nothing to recall any more.
+  CHECK(*fixture.answer(recall, "p", now + 5000).remark == "recall failed, timestamp invalid");
+  CHECK(fixture.messages_of("VecTopic").empty());
+
+  // A 4.9.8 broker does not know the request.
+  BrokerFixture old_broker;
+  CHECK(old_broker.answer(recall).code == response_code::kRequestCodeNotSupported);
+}
