@@ -119,9 +119,9 @@ Result<int> required_int(const RemotingCommand& request, const std::string& name
   return Error{response_code::kSystemError, "the custom field <" + name + "> is null"};
 }
 
-// The properties a moved message is stored with: the sent ones, DELAY clamped, plus the
-// broker's (REAL_TOPIC, REAL_QID, ...), re-encoded in key order (Java: HashMap order).
-std::string moved_properties(std::string_view sent,
+// The sent properties with the broker's put in (a moved message's REAL_TOPIC, REAL_QID, clamped
+// DELAY, ...), re-encoded in key order (Java: HashMap order).
+std::string properties_with(std::string_view sent,
                              std::initializer_list<std::pair<std::string_view, std::string>> set) {
   std::map<std::string, std::string> properties = decode_properties(sent);
   for (const auto& [key, value] : set) properties.insert_or_assign(std::string(key), value);
@@ -305,7 +305,7 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
       placement.topic = kHalfTopic;
       placement.queue_id = 0;
       placement.moved_properties =
-          moved_properties(properties, {{"REAL_TOPIC", header.topic}, {"REAL_QID", real_queue}});
+          properties_with(properties, {{"REAL_TOPIC", header.topic}, {"REAL_QID", real_queue}});
       return placement;
     }
   }
@@ -322,7 +322,7 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
     placement.queue_id = clamped - 1;  // ScheduleMessageService.delayLevel2QueueId
     placement.deliver_in = config_.delay_levels[static_cast<std::size_t>(clamped - 1)];
     placement.moved_properties =
-        moved_properties(properties, {{"DELAY", std::to_string(clamped)},
+        properties_with(properties, {{"DELAY", std::to_string(clamped)},
                                              {"REAL_TOPIC", header.topic},
                                              {"REAL_QID", real_queue}});
     return placement;
@@ -352,7 +352,7 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
   placement.topic = kTimerTopic;
   placement.queue_id = 0;
   placement.deliver_in = std::chrono::milliseconds(std::max<std::int64_t>(0, out_ms - now_ms));
-  placement.moved_properties = moved_properties(properties,
+  placement.moved_properties = properties_with(properties,
                                                 {{"TIMER_OUT_MS", std::to_string(out_ms)},
                                                  {"REAL_TOPIC", header.topic},
                                                  {"REAL_QID", real_queue}});
@@ -380,8 +380,12 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
   std::string_view properties = header.properties;
   if (uniq_ids_ && !scanned.uniq_key) {
     generated_key = uniq_ids_->next();
-    properties_with_key = header.properties;
-    append_property("UNIQ_KEY", generated_key, properties_with_key);
+    if (scanned.well_formed) {
+      properties_with_key = header.properties;
+      append_property("UNIQ_KEY", generated_key, properties_with_key);
+    } else {  // appending would merge with an unterminated last pair
+      properties_with_key = properties_with(header.properties, {{"UNIQ_KEY", generated_key}});
+    }
     properties = properties_with_key;
     scanned.uniq_key = generated_key;
   }

@@ -202,3 +202,18 @@ TEST_CASE("option -q: a run that sent everything is silent, a failing one still 
   CHECK(failing.err.find("mqsend: sent 0, failed 1,") != std::string::npos);
   CHECK(cluster.messages("Quiet").size() == 2);
 }
+
+TEST_CASE("the broker-created topics are routed: the cluster and broker names take messages", "[integration]") {
+  // As on a real 4.9.8 broker (TopicConfigManager): no --topic needed for these.
+  TestCluster cluster({"--brokers", "2", "--cluster-name", "MyCluster"});
+  for (const std::string topic : {"MyCluster", "broker-b"}) {
+    auto run = run_mqsend(with_namesrv(cluster, {"-t", topic, "-m", "to " + topic}));
+    INFO(run.err);
+    CHECK(run.exit_code == 0);
+    const auto stored = cluster.messages(topic);
+    REQUIRE(stored.size() == 1);
+    CHECK(base64_decode(stored[0].at("body").get<std::string>()) == "to " + topic);
+  }
+  // broker-b's own topic lives on broker-b only.
+  CHECK(cluster.messages("broker-b")[0].at("broker") == "broker-b");
+}

@@ -200,3 +200,11 @@ TEST_CASE("5.3: RECALL_MESSAGE cancels a pending timer message", "[cluster]") {
   BrokerFixture old_broker;
   CHECK(old_broker.answer(recall).code == response_code::kRequestCodeNotSupported);
 }
+
+TEST_CASE("5.3: a UNIQ_KEY given by the broker does not merge with an unterminated last pair", "[cluster]") {
+  BrokerFixture fixture(short_delays(ServerVersion::k5_3_3));
+  const RemotingCommand response = fixture.answer(send_with("TAGS\x01T"));
+  const auto properties = decode_properties(fixture.store.messages().back().properties);
+  CHECK(properties.at("TAGS") == "T");
+  CHECK(properties.at("UNIQ_KEY") == *response.field("transactionId"));
+}
