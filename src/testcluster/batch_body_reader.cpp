@@ -91,7 +91,8 @@ Result<std::vector<BatchMember>> read_batch_body(std::string_view body) {
       // The position moves back and the encoder's writeBytes fails on the negative length.
       return Error{response_code::kSystemError,
                    exception_remark("java.lang.IndexOutOfBoundsException", std::nullopt,
-                                    "io.netty.buffer.AbstractByteBuf.checkIndex(AbstractByteBuf.java)")};
+                                    "io.netty.buffer.AbstractByteBuf.checkIndex("
+                                    "AbstractByteBuf.java)")};
     }
     if (Status error = walk.set_position(static_cast<std::int64_t>(properties_position) +
                                          *properties_length)) {
@@ -99,7 +100,8 @@ Result<std::vector<BatchMember>> read_batch_body(std::string_view body) {
     }
     member.flag = *flag;
     member.body = walk.slice(body_position, static_cast<std::size_t>(*body_length));
-    member.properties = walk.slice(properties_position, static_cast<std::size_t>(*properties_length));
+    member.properties =
+        walk.slice(properties_position, static_cast<std::size_t>(*properties_length));
     members.push_back(member);
   }
   return members;

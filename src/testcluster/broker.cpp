@@ -247,29 +247,40 @@ std::optional<RemotingCommand> Broker::handle_send(const RemotingCommand& reques
   const DecodedSendHeader& header = decoded->fields;
 
   const std::string& topic = header.topic;
-  if (config_.slave) return send_failure(request, response_code::kServiceNotAvailable, service_not_available_remark());
+  if (config_.slave) {
+    return send_failure(request, response_code::kServiceNotAvailable,
+                        service_not_available_remark());
+  }
   if (forced_code && !stores_despite(*forced_code)) {
     return send_failure(request, *forced_code, forced_failure_remark(*forced_code, topic));
   }
-  if (Status invalid = validate_topic_name(topic)) return send_failure(request, invalid->code, invalid->message);
+  if (Status invalid = validate_topic_name(topic)) {
+    return send_failure(request, invalid->code, invalid->message);
+  }
   if (is_not_allowed_send_topic(topic)) {
-    return send_failure(request, response_code::kNoPermission, "Sending message to topic[" + topic + "] is forbidden.");
+    return send_failure(request, response_code::kNoPermission,
+                        "Sending message to topic[" + topic + "] is forbidden.");
   }
   auto found = find_or_auto_create(*decoded);
   if (!found) return exception_failure(request, found.error().message);
   TopicEntry* entry = *found;
-  if (!entry) return send_failure(request, response_code::kTopicNotExist, topic_not_exist_remark(topic));
+  if (!entry) {
+    return send_failure(request, response_code::kTopicNotExist, topic_not_exist_remark(topic));
+  }
 
   const TopicConfig& topic_config = entry->config;
   if (header.queue_id >= std::max(topic_config.read_queue_nums, topic_config.write_queue_nums)) {
     return send_failure(request, response_code::kSystemError,
-                fmt::format("request queueId[{}] is illegal, {} Producer: {}", header.queue_id,
-                            topic_config.describe(), peer));
+                        fmt::format("request queueId[{}] is illegal, {} Producer: {}",
+                                    header.queue_id, topic_config.describe(), peer));
   }
   int queue_id = header.queue_id;
   if (queue_id < 0) {
-    if (topic_config.write_queue_nums <= 0) return send_failure(request, response_code::kSystemError, "/ by zero");
-    queue_id = static_cast<int>(random_queue_() % static_cast<unsigned>(topic_config.write_queue_nums));
+    if (topic_config.write_queue_nums <= 0) {
+      return send_failure(request, response_code::kSystemError, "/ by zero");
+    }
+    queue_id = static_cast<int>(random_queue_() %
+                                static_cast<unsigned>(topic_config.write_queue_nums));
   }
   if (header.batch) return send_batch(request, header, *entry, queue_id, now_ms, forced_code);
   return send_single(request, header, *entry, queue_id, now_ms, forced_code);
@@ -331,7 +342,9 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
 
   std::optional<std::int64_t> deliver_ms;
   if (scanned.timer_delay_sec) {
-    if (auto seconds = parse_java_long(*scanned.timer_delay_sec)) deliver_ms = now_ms + *seconds * 1000;
+    if (auto seconds = parse_java_long(*scanned.timer_delay_sec)) {
+      deliver_ms = now_ms + *seconds * 1000;
+    }
   } else if (scanned.timer_delay_ms) {
     if (auto ms = parse_java_long(*scanned.timer_delay_ms)) deliver_ms = now_ms + *ms;
   } else if (auto at = parse_java_long(*scanned.timer_deliver_ms)) {
@@ -339,7 +352,9 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
   }
   if (!deliver_ms) return Error{response_code::kMessageIllegal, timer_illegal_remark()};
   if (*deliver_ms <= now_ms) {
-    if (scanned.timer_del_uniq_key) return Error{response_code::kMessageIllegal, timer_illegal_remark()};
+    if (scanned.timer_del_uniq_key) {
+      return Error{response_code::kMessageIllegal, timer_illegal_remark()};
+    }
     return placement;  // already due: stored as a plain message
   }
   if (*deliver_ms - now_ms > kTimerMaxDelayMs) {
@@ -436,8 +451,9 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
     Record real = record;
     real.topic = header.topic;
     real.queue_id = queue_id;
+    const bool recallable = !placement->recall_handle.empty();
     deliver_later(*placement->deliver_in, OwnedRecord(real),
-                  placement->recall_handle.empty() ? std::string() : std::string(*scanned.uniq_key));
+                  recallable ? std::string(*scanned.uniq_key) : std::string());
   }
 
   if (!answer) return std::nullopt;
@@ -476,7 +492,9 @@ std::optional<RemotingCommand> Broker::send_batch(const RemotingCommand& request
     // MessageExtBatch.getDelayTimeLevel(): Integer.parseInt, and a level > 0 is illegal.
     auto level = parse_java_int(*batch_properties.delay);
     if (!level) return exception_failure(request, number_format_remark(*batch_properties.delay));
-    if (*level > 0) return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
+    if (*level > 0) {
+      return send_failure(request, response_code::kMessageIllegal, message_illegal_remark());
+    }
   }
   auto members = read_batch_body(request.body);
   if (!members) return exception_failure(request, members.error().message);
@@ -515,7 +533,8 @@ Result<Broker::TopicEntry*> Broker::find_or_auto_create(const BrokerSendHeader& 
       "TopicConfigManager.java)";
   if (!decoded.has_default_topic) {
     return Error{response_code::kSystemError,
-                 null_pointer_remark("java.util.concurrent.ConcurrentHashMap.get(ConcurrentHashMap.java:936)")};
+                 null_pointer_remark("java.util.concurrent.ConcurrentHashMap.get("
+                                     "ConcurrentHashMap.java:936)")};
   }
   auto default_topic = topics_.find(header.default_topic);
   if (default_topic == topics_.end()) return nullptr;
@@ -594,7 +613,7 @@ void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record,
                            std::string recall_key) {
   std::pair<std::string, std::string> key{record.topic, std::move(recall_key)};
   const bool recallable = !key.second.empty();
-  const std::uint64_t id = delivery_.after(delay, [this, record = std::move(record), key, recallable] {
+  auto deliver = [this, record = std::move(record), key, recallable] {
     if (recallable) recallable_.erase(key);
     auto it = topics_.find(record.topic);
     if (it == topics_.end() ||
@@ -603,7 +622,8 @@ void Broker::deliver_later(std::chrono::milliseconds delay, OwnedRecord record,
       return;
     }
     write(it->second, record.view(), UniqueIdGenerator::system_now_ms(), nullptr);
-  });
+  };
+  const std::uint64_t id = delivery_.after(delay, std::move(deliver));
   if (recallable) recallable_[std::move(key)] = id;
 }
 
@@ -713,9 +733,10 @@ RemotingCommand Broker::handle_get_max_offset(const RemotingCommand& request) {
       queue_text ? parse_java_int(*queue_text) : std::nullopt;
   if (!topic || !queue_id) return exception_response(request, null_pointer_remark(kFrame));
   std::int64_t offset = 0;
-  if (auto it = topics_.find(*topic); it != topics_.end() && *queue_id >= 0 &&
-                                      static_cast<std::size_t>(*queue_id) < it->second.next_offsets.size()) {
-    offset = it->second.next_offsets[static_cast<std::size_t>(*queue_id)];
+  if (auto it = topics_.find(*topic); it != topics_.end() && *queue_id >= 0) {
+    const auto& offsets = it->second.next_offsets;
+    const auto queue = static_cast<std::size_t>(*queue_id);
+    if (queue < offsets.size()) offset = offsets[queue];
   }
   RemotingCommand response = server_response(request, response_code::kSuccess);
   response.ext_fields.emplace("offset", std::to_string(offset));
@@ -798,7 +819,8 @@ RemotingCommand Broker::handle_recall(const RemotingCommand& request, std::int64
   };
   const std::string* topic = request.field("topic");
   const std::string* handle_text = request.field("recallHandle");
-  for (const auto& [name, value] : {std::pair{"topic", topic}, std::pair{"recallHandle", handle_text}}) {
+  for (const auto& [name, value] :
+       {std::pair{"topic", topic}, std::pair{"recallHandle", handle_text}}) {
     if (!value) {
       return framework_response(request, response_code::kSystemError,
                                 std::string("the custom field <") + name + "> is null");
@@ -808,7 +830,8 @@ RemotingCommand Broker::handle_recall(const RemotingCommand& request, std::int64
     return fail(response_code::kSlaveNotAvailable, "recall failed, broker service not available");
   }
   if (topics_.count(*topic) == 0) {
-    return fail(response_code::kTopicNotExist, "recall failed, the topic[" + *topic + "] not exist");
+    return fail(response_code::kTopicNotExist,
+                "recall failed, the topic[" + *topic + "] not exist");
   }
   // RecallMessageHandle.decodeHandle: URL-safe base64 of "v1 topic broker timestamp uniqKey".
   std::string standard = *handle_text;

@@ -91,9 +91,15 @@ Result<BrokerSendHeader> decode_broker_send_header(const RemotingCommand& reques
   // The topic is read (TopicValidator) before the queue id is unboxed.
   if (!topic) return Error{response_code::kSystemError, null_pointer_remark(kMsgCheckFrame)};
   header.topic = *topic;
-  if (const std::string* properties = reader.find("i", "properties")) header.properties = *properties;
-  if (const std::string* unit = reader.find("k", "unitMode")) header.unit_mode = parse_java_boolean(*unit);
-  if (const std::string* batch = reader.find("m", "batch")) header.batch = parse_java_boolean(*batch);
+  if (const std::string* properties = reader.find("i", "properties")) {
+    header.properties = *properties;
+  }
+  if (const std::string* unit = reader.find("k", "unitMode")) {
+    header.unit_mode = parse_java_boolean(*unit);
+  }
+  if (const std::string* batch = reader.find("m", "batch")) {
+    header.batch = parse_java_boolean(*batch);
+  }
   if (const std::string* broker = reader.find("n", "bname")) header.broker_name = *broker;
   return decoded;
 }

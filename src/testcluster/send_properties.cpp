@@ -38,7 +38,7 @@ bool for_each_pair(std::string_view encoded, Visit visit) {
 
 SendProperties scan_send_properties(std::string_view encoded) {
   SendProperties found;
-  found.well_formed = for_each_pair(encoded, [&found](std::string_view key, std::string_view value) {
+  auto keep = [&found](std::string_view key, std::string_view value) {
     if (key == "DELAY") found.delay = value;
     else if (key == "TRAN_MSG") found.transaction = value;
     else if (key == "UNIQ_KEY") found.uniq_key = value;
@@ -48,7 +48,8 @@ SendProperties scan_send_properties(std::string_view encoded) {
     else if (key == "TIMER_DEL_UNIQKEY") found.timer_del_uniq_key = value;
     else if (key == kCluster) found.has_cluster = true;
     else if (key == kWait) found.has_wait = true;
-  });
+  };
+  found.well_formed = for_each_pair(encoded, keep);
   return found;
 }
 
