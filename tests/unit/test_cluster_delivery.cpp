@@ -208,3 +208,12 @@ TEST_CASE("5.3: a UNIQ_KEY given by the broker does not merge with an unterminat
   CHECK(properties.at("TAGS") == "T");
   CHECK(properties.at("UNIQ_KEY") == *response.field("transactionId"));
 }
+
+TEST_CASE("a delayed message whose topic was removed meanwhile is dropped when due", "[cluster]") {
+  BrokerFixture fixture(short_delays());
+  REQUIRE(fixture.answer(send_with("DELAY\x01" "1\x02")).code == response_code::kSuccess);
+  REQUIRE(fixture.broker->remove_topic("VecTopic"));
+  REQUIRE(fixture.run_until(
+      [&] { return fixture.broker->status().at("scheduled").at("dropped") == 1; }));
+  CHECK(fixture.messages_of("VecTopic").empty());
+}
