@@ -1,8 +1,10 @@
 #pragma once
-// The broker's request handling as RocketMQ 4.9.8 does it, without sockets: request in,
-// response out. Sends go through the 4.9 checks (topic name, forbidden topics, auto-create
+// The broker's request handling as RocketMQ 4.9.8 (or 5.3.3) does it, without sockets: request
+// in, response out. Sends go through the 4.9 checks (topic name, forbidden topics, auto-create
 // from a defaultTopic with the inherit bit, queueId range, size limits), get per-queue offsets
-// and a commit-log offset, and are kept in the message store.
+// and a commit-log offset, and are kept in the message store. Delay-level and (5.3) timer
+// messages are stored in their system topic and delivered to the real one when due, on the I/O
+// thread; transactional half messages wait in RMQ_SYS_TRANS_HALF_TOPIC for END_TRANSACTION.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -14,17 +16,29 @@
 #include <unordered_map>
 #include <vector>
 
+#include <asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "client/producer/send_request.hpp"
+#include "client/producer/message_id.hpp"
 #include "client/remoting/remoting_command.hpp"
+#include "testcluster/broker_send_header.hpp"
+#include "testcluster/delay_levels.hpp"
+#include "testcluster/delivery_timer.hpp"
 #include "testcluster/fault_state.hpp"
 #include "testcluster/message_store.hpp"
 #include "testcluster/offset_msg_id.hpp"
 #include "testcluster/server_version.hpp"
+#include "testcluster/send_properties.hpp"
 #include "testcluster/topic_config.hpp"
 
 namespace mqsend {
+
+// Broker request codes beyond the producer's (client/remoting/codes.hpp).
+namespace broker_request_code {
+inline constexpr int kGetMaxOffset = 30;
+inline constexpr int kEndTransaction = 37;
+inline constexpr int kRecallMessage = 370;  // 5.3
+}  // namespace broker_request_code
 
 inline constexpr std::size_t kDefaultBrokerMaxMessageSize = 4194304;
 // Broker-side defaultTopicQueueNums: the queue count of TBW102 on auto-create brokers.
@@ -40,6 +54,8 @@ struct BrokerConfig {
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
   // A slave refuses every send with SERVICE_NOT_AVAILABLE (messages put to a slave).
   bool slave = false;
+  // messageDelayLevel: level N waits delay_levels[N-1]; the count is maxDelayLevel.
+  DelayLevels delay_levels = parse_delay_levels(kDefaultDelayLevels).value();
 
   std::string address() const { return host + ":" + std::to_string(port); }
 };
@@ -47,8 +63,10 @@ struct BrokerConfig {
 class Broker {
  public:
   // `registry` receives topic changes (the name server); null for a slave. `faults` supplies
-  // the forced response codes; `store` keeps accepted messages. All must outlive the broker.
-  Broker(BrokerConfig config, MessageStore& store, FaultState& faults, TopicRegistry* registry);
+  // the forced response codes; `store` keeps accepted messages; `io` runs the delayed
+  // deliveries. All must outlive the broker.
+  Broker(BrokerConfig config, MessageStore& store, FaultState& faults, TopicRegistry* registry,
+         asio::io_context& io);
 
   // The response to write, or nullopt when none is due (oneway requests). `peer` is the
   // client's "ip:port" (quoted in some remarks), `now_ms` the store timestamp.
@@ -71,27 +89,76 @@ class Broker {
     TopicConfig config;
     std::vector<std::int64_t> next_offsets;  // per queue id
   };
-  // One message about to be written: views into the request.
-  struct Incoming {
+  // One message about to be written to the commit log: views into the request (or into an
+  // OwnedRecord).
+  struct Record {
+    std::string_view topic;
+    int queue_id = 0;
     std::string_view body;
     std::string_view properties;
     std::int32_t flag = 0;
+    std::int32_t sys_flag = 0;
+    std::int64_t born_timestamp = 0;
+    std::string_view producer_group;
+    int request_code = 0;
   };
+  // A record kept for later: a message waiting for its delivery time or its transaction end.
+  struct OwnedRecord {
+    explicit OwnedRecord(const Record& record);
+    Record view() const;  // `fields` with its views on the strings below
+
+    Record fields;
+    std::string topic;
+    std::string body;
+    std::string properties;
+    std::string producer_group;
+  };
+  struct Written {
+    std::int64_t queue_offset = 0;
+    std::int64_t commit_log_offset = 0;
+  };
+  // A half message (RMQ_SYS_TRANS_HALF_TOPIC) until END_TRANSACTION: the record to commit (real
+  // topic and queue) and what checkPrepareMessage compares.
+  struct HalfMessage {
+    OwnedRecord real;
+    std::int64_t half_queue_offset = 0;
+    std::optional<std::string> producer_group;  // the PGROUP property
+  };
+  // Where a single message goes and what its answer adds (decided from its properties).
+  struct Placement;
 
   std::optional<RemotingCommand> handle_send(const RemotingCommand& request, std::string_view peer,
                                              std::int64_t now_ms, std::optional<int> forced_code);
+  // The 4.9 single-message and batch paths past the common checks; nullopt for a oneway send.
+  std::optional<RemotingCommand> send_single(const RemotingCommand& request,
+                                             const DecodedSendHeader& header, TopicEntry& entry,
+                                             int queue_id, std::int64_t now_ms,
+                                             std::optional<int> forced_code);
+  std::optional<RemotingCommand> send_batch(const RemotingCommand& request,
+                                            const DecodedSendHeader& header, TopicEntry& entry,
+                                            int queue_id, std::int64_t now_ms,
+                                            std::optional<int> forced_code);
+  Result<Placement> place(const DecodedSendHeader& header, std::string_view properties,
+                          const SendProperties& scanned, int queue_id, std::int64_t now_ms);
   RemotingCommand handle_heartbeat(const RemotingCommand& request);
   RemotingCommand handle_unregister(const RemotingCommand& request);
   RemotingCommand handle_create_topic(const RemotingCommand& request);
+  RemotingCommand handle_get_max_offset(const RemotingCommand& request);
+  RemotingCommand handle_end_transaction(const RemotingCommand& request, std::int64_t now_ms);
+  RemotingCommand handle_recall(const RemotingCommand& request, std::int64_t now_ms);
 
-  TopicEntry* find_or_auto_create(const DecodedSendHeader& header);
-  // MESSAGE_ILLEGAL when a message would not fit the commit log (4.9 size rules).
-  Status check_size(std::string_view topic, const Incoming& message) const;
+  void create_system_topics();
+  bool is_broker_system_topic(const std::string& topic) const;
+  Result<TopicEntry*> find_or_auto_create(const BrokerSendHeader& header);
+  // A topic the broker writes itself (schedule, timer, transaction); created on first use.
+  TopicEntry& internal_topic(std::string_view name, int queues);
   // Assigns offsets, appends the msgId to `msg_ids` (unless null: nothing to answer), keeps
-  // the message; returns the queue offset.
-  std::int64_t write(const RemotingCommand& request, const DecodedSendHeader& header,
-                     TopicEntry& entry, int queue_id, const Incoming& message, std::int64_t now_ms,
-                     std::string* msg_ids);
+  // the message.
+  Written write(TopicEntry& entry, const Record& record, std::int64_t now_ms, std::string* msg_ids);
+  // Writes `record` to its (real) topic `delay` from now, if the topic still exists then. A
+  // timer message passes its UNIQ_KEY: RECALL_MESSAGE can cancel it until then.
+  void deliver_later(std::chrono::milliseconds delay, OwnedRecord record,
+                     std::string recall_key = {});
   std::string forced_failure_remark(int code, const std::string& topic) const;
   std::string message_illegal_remark() const;
 
@@ -100,10 +167,18 @@ class Broker {
   MessageStore& store_;
   FaultState& faults_;
   TopicRegistry* registry_;
+  DeliveryTimer delivery_;
   std::unordered_map<std::string, TopicEntry> topics_;
   std::int64_t commit_log_offset_ = 0;
   std::minstd_rand random_queue_;
   std::map<std::string, std::set<std::string>> clients_;  // clientID → producer groups
+  std::map<std::int64_t, HalfMessage> half_messages_;     // by commit-log offset
+  std::uint64_t transactions_committed_ = 0;
+  std::uint64_t transactions_rolled_back_ = 0;
+  std::uint64_t deliveries_dropped_ = 0;  // due when their topic was gone
+  // Pending timer messages by (real topic, UNIQ_KEY): their DeliveryTimer ids.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> recallable_;
+  std::optional<UniqueIdGenerator> uniq_ids_;  // 5.3: UNIQ_KEY for messages sent without one
 };
 
 }  // namespace mqsend

@@ -146,6 +146,7 @@ Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
   config.port = entry->master->endpoint->port();
   config.auto_create_topic = options_.auto_create_topic;
   config.max_message_size = options_.max_message_size;
+  config.delay_levels = options_.delay_levels;
 
   if (options_.slave) {
     entry->slave = make_broker_node(name, true);
@@ -153,12 +154,14 @@ Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
     BrokerConfig slave_config = config;
     slave_config.port = entry->slave->endpoint->port();
     slave_config.slave = true;
-    entry->slave->broker = std::make_unique<Broker>(slave_config, store_, entry->slave->faults, nullptr);
+    entry->slave->broker =
+        std::make_unique<Broker>(slave_config, store_, entry->slave->faults, nullptr, io_);
   }
   // Register the addresses first: the broker registers its topics while it is built.
   BrokerNode& node = *brokers_.emplace_back(std::move(entry));
   register_broker(node);
-  node.master->broker = std::make_unique<Broker>(config, store_, node.master->faults, &name_server_);
+  node.master->broker =
+      std::make_unique<Broker>(config, store_, node.master->faults, &name_server_, io_);
   for (const TopicSpec& topic : options_.topics) {
     TopicConfig topic_config;
     topic_config.name = topic.name;

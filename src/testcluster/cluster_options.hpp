@@ -42,6 +42,7 @@ struct ClusterOptions {
   bool legacy_route_json = false;
   bool vip_channel = false;                   // masters also listen on port - 2 (VIP channel)
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
+  DelayLevels delay_levels = parse_delay_levels(kDefaultDelayLevels).value();
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
   std::size_t log_limit = 200000;

@@ -56,6 +56,7 @@ bool write_tls_files(const mqsend::Cluster& cluster, const std::string& cert_out
 int main(int argc, char** argv) {
   mqsend::ClusterOptions options;
   std::vector<std::string> topic_flags;
+  std::string delay_levels;
   std::vector<std::string> fault_flags;
   std::vector<std::string> acl_flags;
   std::string ready_file;
@@ -92,6 +93,9 @@ int main(int argc, char** argv) {
                "always answer routes in the fastjson form with bare integer keys");
   app.add_option("--max-message-size", options.max_message_size, "broker maxMessageSize")
       ->check(CLI::PositiveNumber);
+  app.add_option("--delay-levels", delay_levels,
+                 "broker messageDelayLevel: durations with unit ms, s, m, h or d, e.g. "
+                 "\"100ms 200ms 1s\" (default: the real 18 levels, 1s ... 2h)");
   app.add_option("--fault", fault_flags,
                  "TARGET=KIND[:ARG][:COUNT], e.g. broker-a=down, namesrv=delay:200, "
                  "broker-b=code:SYSTEM_BUSY:2")
@@ -133,6 +137,14 @@ int main(int argc, char** argv) {
     tls = tls || tls_flag->count() > 0;
   }
   if (tls) options.tls = tls_mode;
+  if (!delay_levels.empty()) {
+    auto levels = mqsend::parse_delay_levels(delay_levels);
+    if (!levels) {
+      std::cerr << "mqsend-testcluster: --delay-levels: " << levels.error().message << '\n';
+      return 2;
+    }
+    options.delay_levels = std::move(*levels);
+  }
   for (const std::string& flag : topic_flags) {
     auto topic = mqsend::parse_topic_spec(flag);
     if (!topic) {

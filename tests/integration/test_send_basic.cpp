@@ -17,7 +17,9 @@ using mqsend::test::TestCluster;
 using mqsend::test::with_namesrv;
 
 TEST_CASE("sync send of one message is stored with tags, keys, properties and delay", "[integration]") {
-  TestCluster cluster({"--brokers", "2", "--topic", "OrderTopic:4"});
+  // Short delay levels: level 3 waits 300 ms (the real broker: 10 s).
+  TestCluster cluster({"--brokers", "2", "--topic", "OrderTopic:4", "--delay-levels",
+                       "100ms 200ms 300ms 400ms 500ms 600ms 700ms 800ms 900ms 1s 1s 1s 1s 1s 1s 1s 1s 1s"});
   auto run = run_mqsend(with_namesrv(cluster, {"-t", "OrderTopic", "--tags", "TagA", "--keys",
                                                "k1,k2", "-p", "color=red", "-p", "size=L",
                                                "--delay-level", "3", "-m", "hello"}));
@@ -27,9 +29,22 @@ TEST_CASE("sync send of one message is stored with tags, keys, properties and de
   CHECK(run.out.find("messageQueue=MessageQueue [topic=OrderTopic, brokerName=broker-") !=
         std::string::npos);
 
+  // As a real broker does: first kept in SCHEDULE_TOPIC_XXXX queue level - 1, with the real
+  // topic and queue in REAL_TOPIC / REAL_QID; the answer's queueOffset is that queue's.
+  const auto scheduled = cluster.messages("SCHEDULE_TOPIC_XXXX");
+  REQUIRE(scheduled.size() == 1);
+  CHECK(scheduled[0].at("queue_id") == 2);
+  CHECK(scheduled[0].at("properties").at("REAL_TOPIC") == "OrderTopic");
+  const std::string real_queue = scheduled[0].at("properties").at("REAL_QID").get<std::string>();
+  CHECK(run.out.find("queueId=" + real_queue + "]") != std::string::npos);
+  CHECK(run.out.find("queueOffset=0") != std::string::npos);
+
+  // Then delivered to the topic's queue.
+  REQUIRE(mqsend::test::wait_until([&] { return cluster.messages("OrderTopic").size() == 1; },
+                                   std::chrono::seconds(10)));
   const auto stored = cluster.messages("OrderTopic");
-  REQUIRE(stored.size() == 1);
   const auto& message = stored[0];
+  CHECK(std::to_string(message.at("queue_id").get<int>()) == real_queue);
   CHECK(base64_decode(message.at("body").get<std::string>()) == "hello");
   CHECK(message.at("sys_flag") == 0);
   const auto& properties = message.at("properties");
@@ -186,4 +201,19 @@ TEST_CASE("option -q: a run that sent everything is silent, a failing one still 
   CHECK(failing.err.find("mqsend: message 0 failed: [10004 NO_NAME_SERVER_EXCEPTION]") != std::string::npos);
   CHECK(failing.err.find("mqsend: sent 0, failed 1,") != std::string::npos);
   CHECK(cluster.messages("Quiet").size() == 2);
+}
+
+TEST_CASE("the broker-created topics are routed: the cluster and broker names take messages", "[integration]") {
+  // As on a real 4.9.8 broker (TopicConfigManager): no --topic needed for these.
+  TestCluster cluster({"--brokers", "2", "--cluster-name", "MyCluster"});
+  for (const std::string topic : {"MyCluster", "broker-b"}) {
+    auto run = run_mqsend(with_namesrv(cluster, {"-t", topic, "-m", "to " + topic}));
+    INFO(run.err);
+    CHECK(run.exit_code == 0);
+    const auto stored = cluster.messages(topic);
+    REQUIRE(stored.size() == 1);
+    CHECK(base64_decode(stored[0].at("body").get<std::string>()) == "to " + topic);
+  }
+  // broker-b's own topic lives on broker-b only.
+  CHECK(cluster.messages("broker-b")[0].at("broker") == "broker-b");
 }

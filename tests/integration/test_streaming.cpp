@@ -99,7 +99,7 @@ TEST_CASE("keys and tags taken from each record", "[integration][streaming]") {
 }
 
 TEST_CASE("JSON-lines input: body, base64 body, tags, keys, properties, delay", "[integration][streaming]") {
-  TestCluster cluster({"--brokers", "1", "--topic", "Json:1"});
+  TestCluster cluster({"--brokers", "1", "--topic", "Json:1", "--delay-levels", "10ms 20ms"});
   const std::string input =
       R"({"body":"plain","tags":"T1","keys":["a","b"],"properties":{"p":"v"},"delay":2})" "\n"
       R"({"body_base64":"AAH/","keys":"c,d"})" "\n"
@@ -111,6 +111,9 @@ TEST_CASE("JSON-lines input: body, base64 body, tags, keys, properties, delay", 
   CHECK(lines.at(0).at("status") == "SEND_OK");
   CHECK(lines.at(1).at("status") == "SEND_OK");
   CHECK(lines.at(2).at("status") == "FAILED");
+  // The delayed one arrives once its level's time has passed.
+  CHECK(mqsend::test::wait_until([&] { return cluster.messages("Json").size() == 2; },
+                                 std::chrono::seconds(10)));
   std::map<std::string, json> by_body;
   for (const auto& message : cluster.messages("Json")) {
     by_body[base64_decode(message.at("body").get<std::string>())] = message.at("properties");

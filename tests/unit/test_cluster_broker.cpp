@@ -7,44 +7,15 @@
 #include "client/producer/compression.hpp"
 #include "client/producer/properties.hpp"
 #include "client/remoting/codes.hpp"
-#include "test_cluster_support.hpp"
+#include "test_cluster_broker_support.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/name_server.hpp"
 
 using namespace mqsend;
+using mqsend::cluster_test::BrokerFixture;
 using mqsend::cluster_test::vector_command;
 
 namespace {
-
-// The real broker of the capture: broker-a on 127.0.0.1:10911 with VecTopic (4 queues).
-struct BrokerFixture {
-  MessageStore store{std::numeric_limits<std::size_t>::max()};
-  FaultState faults;
-  NameServer name_server{ServerVersion::k4_9_8, false};
-  std::unique_ptr<Broker> broker;
-
-  explicit BrokerFixture(bool auto_create = true) {
-    name_server.register_broker("DefaultCluster", "broker-a", 0, "127.0.0.1:10911");
-    BrokerConfig config;
-    config.name = "broker-a";
-    config.port = 10911;
-    config.auto_create_topic = auto_create;
-    broker = std::make_unique<Broker>(config, store, faults, &name_server);
-    TopicConfig topic;
-    topic.name = "VecTopic";
-    topic.read_queue_nums = topic.write_queue_nums = 4;
-    broker->put_topic(topic);
-  }
-
-  RemotingCommand answer(const RemotingCommand& request, std::string_view peer = "127.0.0.1:40476") {
-    auto response = broker->handle(request, peer, 1700000000000);
-    REQUIRE(response.has_value());
-    return *response;
-  }
-  RemotingCommand answer_vector(const std::string& name) {
-    return answer(vector_command(name + ".req.bin"));
-  }
-};
 
 std::set<std::string> keys_of(const RemotingCommand& command) {
   std::set<std::string> keys;
@@ -227,12 +198,12 @@ TEST_CASE("broker applies the other 4.9 send checks", "[cluster]") {
   CHECK(picked >= 0);
   CHECK(picked < 4);
 
-  // A request missing a required header field: the Java decoder's SYSTEM_ERROR.
+  // A request missing a header field every send dereferences: the Java exception's SYSTEM_ERROR.
   RemotingCommand incomplete = send_request("VecTopic", 0, 4);
-  incomplete.ext_fields.erase("a");
+  incomplete.ext_fields.erase("h");
   response = fixture.answer(incomplete);
   CHECK(response.code == response_code::kSystemError);
-  CHECK(response.remark.has_value());
+  CHECK(response.remark->rfind("java.lang.NullPointerException, ", 0) == 0);
 }
 
 TEST_CASE("broker obeys --max-message-size", "[cluster]") {
@@ -241,15 +212,17 @@ TEST_CASE("broker obeys --max-message-size", "[cluster]") {
   BrokerConfig config;
   config.name = "broker-a";
   config.max_message_size = 1024;
-  Broker broker(config, store, faults, nullptr);
+  asio::io_context io;
+  Broker broker(config, store, faults, nullptr, io);
   TopicConfig topic;
   topic.name = "T";
   topic.read_queue_nums = topic.write_queue_nums = 1;
   broker.put_topic(topic);
-  auto small = broker.handle(mqsend::cluster_test::send_request("T", 0, 1, "x"), "p", 0);
-  CHECK(small->code == response_code::kSuccess);
-  auto large = broker.handle(mqsend::cluster_test::send_request("T", 0, 2, std::string(1024, 'x')), "p", 0);
-  CHECK(large->code == response_code::kMessageIllegal);
+  // The limit is on the body alone (the record may be 64 KiB larger).
+  auto at_limit = broker.handle(mqsend::cluster_test::send_request("T", 0, 1, std::string(1024, 'x')), "p", 0);
+  CHECK(at_limit->code == response_code::kSuccess);
+  auto large = broker.handle(mqsend::cluster_test::send_request("T", 0, 2, std::string(1025, 'x')), "p", 0);
+  REQUIRE(large->code == response_code::kMessageIllegal);
   CHECK(large->remark->find("msg body length limit 1024B") != std::string::npos);
 }
 
@@ -303,7 +276,8 @@ TEST_CASE("a slave broker refuses sends", "[cluster]") {
   BrokerConfig config;
   config.name = "broker-a";
   config.slave = true;
-  Broker slave(config, store, faults, nullptr);
+  asio::io_context io;
+  Broker slave(config, store, faults, nullptr, io);
   auto response = slave.handle(vector_command("send-v2-json.req.bin"), "p", 0);
   CHECK(response->code == response_code::kServiceNotAvailable);
   CHECK(store.messages().empty());
@@ -316,7 +290,9 @@ TEST_CASE("UPDATE_AND_CREATE_TOPIC creates the topic and registers its route", "
                        {"readQueueNums", "3"},      {"writeQueueNums", "2"},
                        {"perm", "6"},               {"topicFilterType", "SINGLE_TAG"},
                        {"topicSysFlag", "0"},       {"order", "false"}};
-  CHECK(fixture.answer(create).code == response_code::kSuccess);
+  const RemotingCommand created = fixture.answer(create);
+  CHECK(created.code == response_code::kSuccess);
+  CHECK(*created.remark == "not set any response code");  // createResponseCommand's default
   auto route = fixture.name_server.route("Created");
   REQUIRE(route.has_value());
   CHECK(route->queue_datas.at(0).read_queue_nums == 3);
@@ -326,8 +302,82 @@ TEST_CASE("UPDATE_AND_CREATE_TOPIC creates the topic and registers its route", "
   RemotingCommand refused = fixture.answer(create);
   CHECK(refused.code == response_code::kSystemError);
   CHECK(*refused.remark == "The topic[TBW102] is conflict with system topic.");
+  // The cluster and broker names are system topics too (TopicConfigManager.addSystemTopic).
+  for (const char* name : {"DefaultCluster", "broker-a", "DefaultCluster_REPLY_TOPIC"}) {
+    create.ext_fields["topic"] = name;
+    CHECK(*fixture.answer(create).remark ==
+          "The topic[" + std::string(name) + "] is conflict with system topic.");
+  }
 
   create.ext_fields["topic"] = "Other";
   create.ext_fields.erase("perm");
   CHECK(fixture.answer(create).code == response_code::kSystemError);
+}
+
+TEST_CASE("the broker creates the 4.9.8 system topics and routes them", "[cluster]") {
+  struct Expected {
+    const char* topic;
+    int queues;
+    int perm;
+  };
+  for (const bool auto_create : {true, false}) {
+    BrokerFixture fixture(auto_create);
+    INFO("auto-create " << auto_create);
+    const Expected expected[] = {{"SELF_TEST_TOPIC", 1, 6},     {"DefaultCluster", 16, 7},
+                                 {"broker-a", 1, 7},            {"OFFSET_MOVED_EVENT", 1, 6},
+                                 {"SCHEDULE_TOPIC_XXXX", 18, 6}, {"DefaultCluster_REPLY_TOPIC", 1, 6},
+                                 {"TBW102", 8, 7},              {"BenchmarkTest", 1024, 6}};
+    for (const Expected& topic : expected) {
+      INFO(topic.topic);
+      const bool needs_auto_create = std::string(topic.topic) == "TBW102" ||
+                                     std::string(topic.topic) == "BenchmarkTest";
+      auto route = fixture.name_server.route(topic.topic);
+      if (needs_auto_create && !auto_create) {
+        CHECK_FALSE(route.has_value());
+        continue;
+      }
+      REQUIRE(route.has_value());
+      CHECK(route->queue_datas.at(0).write_queue_nums == topic.queues);
+      CHECK(route->queue_datas.at(0).perm == topic.perm);
+    }
+    // The cluster topic has the inherit bit: a defaultTopic for auto-creation, whatever the
+    // autoCreateTopicEnable setting.
+    RemotingCommand request = mqsend::cluster_test::send_request("FromCluster", 0, 1);
+    request.ext_fields["c"] = "DefaultCluster";
+    CHECK(fixture.answer(request).code == response_code::kSuccess);
+    const TopicConfig* created = fixture.broker->find_topic("FromCluster");
+    REQUIRE(created != nullptr);
+    CHECK(created->write_queue_nums == 4);  // min(d = 4, 16)
+    CHECK(created->perm == 6);
+  }
+}
+
+TEST_CASE("a heartbeat with an empty or non-JSON body is a Java exception", "[cluster]") {
+  BrokerFixture fixture;
+  RemotingCommand heartbeat = RemotingCommand::request(request_code::kHeartBeat);
+  RemotingCommand response = fixture.answer(heartbeat);
+  CHECK(response.code == response_code::kSystemError);
+  CHECK(response.remark->rfind("java.lang.NullPointerException, ", 0) == 0);
+  heartbeat.body = "not json";
+  response = fixture.answer(heartbeat);
+  CHECK(response.code == response_code::kSystemError);
+  CHECK(response.remark->rfind("com.alibaba.fastjson.JSONException: ", 0) == 0);
+  heartbeat.flag = kOnewayFlag;
+  CHECK_FALSE(fixture.broker->handle(heartbeat, "p", 0).has_value());
+}
+
+TEST_CASE("GET_MAX_OFFSET answers a queue's next offset", "[cluster]") {
+  BrokerFixture fixture;
+  for (int i = 0; i < 2; ++i) fixture.answer(mqsend::cluster_test::send_request("VecTopic", 1, i));
+  RemotingCommand request = RemotingCommand::request(broker_request_code::kGetMaxOffset);
+  request.ext_fields = {{"topic", "VecTopic"}, {"queueId", "1"}};
+  RemotingCommand response = fixture.answer(request);
+  CHECK(response.code == response_code::kSuccess);
+  CHECK(*response.field("offset") == "2");
+  request.ext_fields["topic"] = "Unknown";
+  CHECK(*fixture.answer(request).field("offset") == "0");
+  request.ext_fields.erase("queueId");
+  response = fixture.answer(request);
+  CHECK(response.code == response_code::kSystemError);
+  CHECK(response.remark->rfind("java.lang.NullPointerException, ", 0) == 0);
 }
