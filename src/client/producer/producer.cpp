@@ -17,6 +17,7 @@
 #include "client/producer/ordered_gate.hpp"
 #include "client/producer/outcome_queue.hpp"
 #include "client/producer/properties.hpp"
+#include "client/producer/recall_handle.hpp"
 #include "client/producer/send_request.hpp"
 #include "client/producer/validators.hpp"
 #include "client/remoting/codes.hpp"
@@ -687,6 +688,34 @@ void Producer::close() {
 std::size_t Producer::unreported() const { return impl_->unreported.load(); }
 
 int Producer::outcome_fd() const { return impl_->outcomes.fd(); }
+
+Result<std::string> Producer::recall(const std::string& topic, const std::string& recall_handle) {
+  auto handle = decode_recall_handle(recall_handle);
+  if (!handle) return handle.error();
+  auto route = topic_route(topic);
+  if (!route) return route.error();
+  std::optional<std::string> address;
+  for (const BrokerData& broker : route->broker_datas) {
+    auto master = broker.broker_addrs.find(kMasterBrokerId);
+    if (broker.broker_name == handle->broker_name && master != broker.broker_addrs.end()) address = master->second;
+  }
+  if (!address) return Error{error_code::kBrokerNotExistException, "The broker service is not available"};
+  RemotingCommand request;
+  request.code = request_code::kRecallMessage;
+  request.serialize_type = options_.serialize;
+  request.ext_fields = {{"producerGroup", wrap_namespace(options_.name_space, options_.group)},
+                        {"topic", wrap_namespace(options_.name_space, topic)},
+                        {"recallHandle", recall_handle},
+                        {"bname", handle->broker_name}};
+  auto response = impl_->remoting->invoke_sync(*address, std::move(request), options_.send_timeout);
+  if (!response) return response.error();
+  if (response->code != response_code::kSuccess) {
+    return Error{response->code, fmt::format("CODE: {}  DESC: {} BROKER: {}", response->code,
+                                             response->remark.value_or("null"), *address)};
+  }
+  const std::string* msg_id = response->field("msgId");
+  return msg_id ? *msg_id : std::string();
+}
 
 Result<TopicRouteData> Producer::topic_route(const std::string& topic) {
   auto route = impl_->name_servers.get_route(wrap_namespace(options_.name_space, topic), options_.send_timeout);

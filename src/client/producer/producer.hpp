@@ -125,6 +125,10 @@ class Producer {
   // wait on other descriptors too (input).
   int outcome_fd() const;
 
+  // Java 5.3's recallMessage(topic, handle): RECALL_MESSAGE to the broker the handle names; the
+  // recalled message's id (its UNIQ_KEY), or the broker's refusal as an Error. Waits on the caller.
+  Result<std::string> recall(const std::string& topic, const std::string& recall_handle);
+
   // The topic's own route, fresh from the name servers (namespace applied): no cache and no
   // TBW102 fallback, for checking a topic rather than sending to it. Waits on the caller.
   Result<TopicRouteData> topic_route(const std::string& topic);
