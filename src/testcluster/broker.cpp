@@ -88,8 +88,9 @@ std::optional<RemotingCommand> Broker::handle(const RemotingCommand& request,
       case request_code::kUnregisterClient: response = handle_unregister(request); break;
       case request_code::kUpdateAndCreateTopic: response = handle_create_topic(request); break;
       default:
-        // 4.x writes this one even for oneway requests.
-        return request_code_not_supported(request);
+        // AdminBrokerProcessor, the default processor, answers it: a normal response.
+        response = request_code_not_supported(request);
+        break;
     }
     if (request.is_oneway()) return std::nullopt;
     return response;
