@@ -56,11 +56,16 @@ std::int32_t java_string_hash(std::string_view utf8) {
   return static_cast<std::int32_t>(hash);
 }
 
+std::size_t java_hash_bucket(std::string_view key, std::size_t entries, std::size_t initial_capacity) {
+  return spread(java_string_hash(key)) & (table_size(initial_capacity, entries) - 1);
+}
+
 std::vector<std::size_t> java_hash_map_order(const std::vector<std::string_view>& keys,
                                              std::size_t initial_capacity) {
-  const std::size_t mask = table_size(initial_capacity, keys.size()) - 1;
   std::vector<std::size_t> buckets(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) buckets[i] = spread(java_string_hash(keys[i])) & mask;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    buckets[i] = java_hash_bucket(keys[i], keys.size(), initial_capacity);
+  }
   std::vector<std::size_t> order(keys.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),

@@ -15,6 +15,10 @@ namespace mqsend {
 // String.hashCode of the UTF-8 text (invalid bytes count as U+FFFD, as Java decodes them).
 std::int32_t java_string_hash(std::string_view utf8);
 
+// The bucket of `key` in a HashMap created with `initial_capacity` once it holds `entries`
+// entries; iteration walks the buckets in ascending order.
+std::size_t java_hash_bucket(std::string_view key, std::size_t entries, std::size_t initial_capacity = 16);
+
 // The order a HashMap created with `initial_capacity` (Java's default constructor: 16) iterates
 // `keys` after they were put in the given order: indices into `keys`.
 std::vector<std::size_t> java_hash_map_order(const std::vector<std::string_view>& keys,

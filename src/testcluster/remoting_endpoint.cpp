@@ -171,7 +171,11 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     if (closed_) return;
     answer_batch();
     flush();
-    if (!close_when_drained_) read_more();
+    if (close_when_drained_) {
+      maybe_finish_close();
+    } else {
+      read_more();
+    }
   }
 
   void on_request(const RemotingCommand& request) {
@@ -326,7 +330,7 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   // Closes a connection marked by close-after once every answer it owes is written.
   void maybe_finish_close() {
     if (close_when_drained_ && !write_in_flight_ && pending_.empty() && delayed_in_flight_ == 0 &&
-        !held_) {
+        batch_.empty() && !held_) {
       close();
     }
   }

@@ -1,5 +1,7 @@
 #include "testcluster/server_response.hpp"
 
+#include <algorithm>
+
 #include "client/common/error.hpp"
 #include "client/remoting/codes.hpp"
 #include "testcluster/java_hash_order.hpp"
@@ -35,17 +37,14 @@ std::optional<RemotingCommand> as_written_by(ServerVersion version, const Remoti
 }
 
 ExtFieldOrder java_ext_field_order(const RemotingCommand& response) {
-  ExtFieldOrder entries;
-  std::vector<std::string_view> keys;
-  entries.reserve(response.ext_fields.size());
-  keys.reserve(response.ext_fields.size());
-  for (const auto& entry : response.ext_fields) {
-    entries.push_back(&entry);
-    keys.emplace_back(entry.first);
-  }
+  // On every response written: one allocation, no copies of the keys.
+  const std::size_t count = response.ext_fields.size();
   ExtFieldOrder ordered;
-  ordered.reserve(entries.size());
-  for (std::size_t index : java_hash_map_order(keys)) ordered.push_back(entries[index]);
+  ordered.reserve(count);
+  for (const auto& entry : response.ext_fields) ordered.push_back(&entry);
+  std::stable_sort(ordered.begin(), ordered.end(), [count](const auto* a, const auto* b) {
+    return java_hash_bucket(a->first, count) < java_hash_bucket(b->first, count);
+  });
   return ordered;
 }
 

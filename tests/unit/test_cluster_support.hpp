@@ -165,6 +165,15 @@ class RunningCluster {
     return nlohmann::json::parse(*line);
   }
 
+  // Polls the request log until `target` has logged `count` requests (3 s at most).
+  bool wait_for_requests(const std::string& target, std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (control({{"cmd", "log"}, {"target", target}}).at("log").size() >= count) return true;
+    }
+    return false;
+  }
+
  private:
   Cluster cluster_;
   nlohmann::json ready_;
