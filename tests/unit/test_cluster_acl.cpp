@@ -32,16 +32,6 @@ RemotingCommand route_request(std::int32_t opaque) {
   return request;
 }
 
-RemotingCommand exchange(const std::string& address, const RemotingCommand& request) {
-  TestSocket socket(address);
-  REQUIRE(socket.connected());
-  REQUIRE(socket.send(request));
-  RemotingCommand response;
-  REQUIRE(socket.read_frame(response) == TestSocket::Read::kFrame);
-  CHECK(response.opaque == request.opaque);
-  return response;
-}
-
 }  // namespace
 
 TEST_CASE("cluster ACL: --acl account parsing", "[cluster][acl]") {

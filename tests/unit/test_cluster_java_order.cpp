@@ -23,18 +23,8 @@ std::vector<std::string> in_java_order(const std::vector<std::string_view>& keys
 // The body of a captured frame.
 std::string vector_body(const std::string& name) { return vector_command(name).body; }
 
-// The capture's cluster: broker-a then broker-b registered, VecTopic with 4 queues on each.
 NameServer captured_cluster(ServerVersion version = ServerVersion::k4_9_8) {
-  NameServer name_server(version, false);
-  for (const auto& [name, address] : {std::pair<std::string, std::string>{"broker-a", "127.0.0.1:10911"},
-                                      {"broker-b", "127.0.0.1:10921"}}) {
-    name_server.register_broker("DefaultCluster", name, kMasterBrokerId, address);
-    TopicConfig topic;
-    topic.name = "VecTopic";
-    topic.read_queue_nums = topic.write_queue_nums = 4;
-    name_server.register_topic(name, topic);
-  }
-  return name_server;
+  return mqsend::cluster_test::captured_name_server(false, version);
 }
 
 }  // namespace
