@@ -27,7 +27,7 @@ bool java_parse_boolean(const std::string* text) {
   return lower == "true";
 }
 
-// `items` reordered as a HashMap of their names iterates them.
+// `items` reordered as a HashMap of their names iterates them; `name` returns a reference.
 template <typename T, typename Name>
 std::vector<const T*> in_hash_order(const std::vector<T>& items, Name name, std::size_t capacity = 16) {
   std::vector<std::string_view> keys;
@@ -104,7 +104,7 @@ std::optional<TopicRouteData> NameServer::route(const std::string& topic) const 
   // brokerDatas by walking a HashSet of the same names; both iterate in HashMap order.
   TopicRouteData route;
   for (const QueueData* queue_data :
-       in_hash_order(queues->second, [](const QueueData& data) { return data.broker_name; })) {
+       in_hash_order(queues->second, [](const QueueData& data) -> const std::string& { return data.broker_name; })) {
     const BrokerData* broker = find_broker(queue_data->broker_name);
     if (!broker) continue;
     route.queue_datas.push_back(*queue_data);
@@ -164,7 +164,7 @@ std::string NameServer::cluster_info_body() const {
   std::string out = "{\"brokerAddrTable\":{";
   bool first = true;
   for (const BrokerData* broker : in_hash_order(
-           brokers_, [](const BrokerData& data) { return data.broker_name; }, kBrokerAddrTableCapacity)) {
+           brokers_, [](const BrokerData& data) -> const std::string& { return data.broker_name; }, kBrokerAddrTableCapacity)) {
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, broker->broker_name);
@@ -182,14 +182,14 @@ std::string NameServer::cluster_info_body() const {
   out += "},\"clusterAddrTable\":{";
   first = true;
   for (const auto* cluster : in_hash_order(
-           clusters, [](const auto& entry) { return entry.first; }, kClusterAddrTableCapacity)) {
+           clusters, [](const auto& entry) -> const std::string& { return entry.first; }, kClusterAddrTableCapacity)) {
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, cluster->first);
     out += ":[";
     const std::vector<std::string>& names = cluster->second;
     bool first_name = true;
-    for (const std::string* name : in_hash_order(names, [](const std::string& n) { return n; })) {
+    for (const std::string* name : in_hash_order(names, [](const std::string& name) -> const std::string& { return name; })) {
       if (!first_name) out.push_back(',');
       first_name = false;
       append_json_string(out, *name);

@@ -1,6 +1,7 @@
 #include "testcluster/server_response.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "client/common/error.hpp"
 #include "client/remoting/codes.hpp"
@@ -37,14 +38,31 @@ std::optional<RemotingCommand> as_written_by(ServerVersion version, const Remoti
 }
 
 ExtFieldOrder java_ext_field_order(const RemotingCommand& response) {
-  // On every response written: one allocation, no copies of the keys.
-  const std::size_t count = response.ext_fields.size();
-  ExtFieldOrder ordered;
-  ordered.reserve(count);
-  for (const auto& entry : response.ext_fields) ordered.push_back(&entry);
-  std::stable_sort(ordered.begin(), ordered.end(), [count](const auto* a, const auto* b) {
-    return java_hash_bucket(a->first, count) < java_hash_bucket(b->first, count);
-  });
+  // SendMessageResponseHeader is a FastCodesHeader: in the ROCKETMQ form its encode() writes
+  // these fields first, in this order, and only the rest come from the HashMap. JSON puts
+  // everything in the HashMap.
+  static constexpr std::array<std::string_view, 5> kFastCodesFields = {
+      "msgId", "queueId", "queueOffset", "transactionId", "batchUniqId"};
+  const bool binary = response.serialize_type == SerializeType::kRocketMQ;
+  auto is_fast_codes_field = [binary](std::string_view key) {
+    return binary && std::find(kFastCodesFields.begin(), kFastCodesFields.end(), key) != kFastCodesFields.end();
+  };
+  ExtFieldOrder ordered;  // on every response written: one allocation, no copies of the keys
+  ordered.reserve(response.ext_fields.size());
+  for (std::string_view key : kFastCodesFields) {
+    if (!binary) break;
+    auto it = response.ext_fields.find(std::string(key));
+    if (it != response.ext_fields.end()) ordered.push_back(&*it);
+  }
+  const std::size_t first_of_map = ordered.size();
+  for (const auto& entry : response.ext_fields) {
+    if (!is_fast_codes_field(entry.first)) ordered.push_back(&entry);
+  }
+  const std::size_t map_size = ordered.size() - first_of_map;
+  std::stable_sort(ordered.begin() + static_cast<std::ptrdiff_t>(first_of_map), ordered.end(),
+                   [map_size](const auto* a, const auto* b) {
+                     return java_hash_bucket(a->first, map_size) < java_hash_bucket(b->first, map_size);
+                   });
   return ordered;
 }
 

@@ -31,7 +31,8 @@ std::optional<RemotingCommand> as_written_by(ServerVersion version, const Remoti
                                              RemotingCommand response);
 
 // The order Java writes a response's extFields in: its HashMap's (java_hash_order.hpp), taking
-// the entries as put in key order. Points into `response`.
+// the entries as put in key order; in the ROCKETMQ form the send response header's own fields
+// come first. Points into `response`.
 ExtFieldOrder java_ext_field_order(const RemotingCommand& response);
 
 // The remark of a forced code without a real server remark: "[fault injection] SYSTEM_ERROR",

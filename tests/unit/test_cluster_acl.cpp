@@ -83,21 +83,21 @@ TEST_CASE("cluster ACL: the guard's verdicts", "[cluster][acl]") {
 TEST_CASE("cluster ACL: name server and broker answer NO_PERMISSION unless signed", "[cluster][acl]") {
   RunningCluster cluster(acl_cluster_options());
 
-  const RemotingCommand unsigned_route = exchange(cluster.namesrv(), route_request(10));
+  const RemotingCommand unsigned_route = round_trip_once(cluster.namesrv(), route_request(10));
   CHECK(unsigned_route.code == response_code::kNoPermission);
   CHECK(unsigned_route.remark.value_or("").rfind("[AUTHENTICATION_FAILED]", 0) == 0);
 
   RemotingCommand signed_route = route_request(11);
   sign_request(signed_route, kGood);
-  CHECK(exchange(cluster.namesrv(), signed_route).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.namesrv(), signed_route).code == response_code::kSuccess);
 
   RemotingCommand bad_send = send_request("AclTopic", 0, 12);
   sign_request(bad_send, AclCredentials{"rocketmq2", "not-the-secret", ""});
-  CHECK(exchange(cluster.broker(0), bad_send).code == response_code::kNoPermission);
+  CHECK(round_trip_once(cluster.broker(0), bad_send).code == response_code::kNoPermission);
 
   RemotingCommand good_send = send_request("AclTopic", 0, 13);
   sign_request(good_send, kGood);
-  CHECK(exchange(cluster.broker(0), good_send).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.broker(0), good_send).code == response_code::kSuccess);
 
   // Denied sends never reach the store: only the signed one was kept.
   const auto messages = cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}});
@@ -148,12 +148,12 @@ TEST_CASE("cluster ACL 1.0: the name server checks nothing, brokers answer SYSTE
           "[cluster][acl]") {
   RunningCluster cluster(acl_cluster_options(AclVersion::k1_0));
   CHECK(cluster.ready().at("acl") == "1.0");
-  CHECK(exchange(cluster.namesrv(), route_request(10)).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.namesrv(), route_request(10)).code == response_code::kSuccess);
 
   RemotingCommand bad_send = send_request("AclTopic", 0, 12);
   bad_send.serialize_type = SerializeType::kRocketMQ;
   sign_request(bad_send, AclCredentials{"rocketmq2", "not-the-secret", ""});
-  const RemotingCommand refused = exchange(cluster.broker(0), bad_send);
+  const RemotingCommand refused = round_trip_once(cluster.broker(0), bad_send);
   CHECK(refused.code == response_code::kSystemError);
   CHECK(refused.remark ==
         "org.apache.rocketmq.acl.common.AclException: Check signature failed for accessKey=rocketmq2");
@@ -161,6 +161,6 @@ TEST_CASE("cluster ACL 1.0: the name server checks nothing, brokers answer SYSTE
 
   RemotingCommand good_send = send_request("AclTopic", 0, 13);
   sign_request(good_send, kGood);
-  CHECK(exchange(cluster.broker(0), good_send).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.broker(0), good_send).code == response_code::kSuccess);
   CHECK(cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}}).at("messages").size() == 1);
 }

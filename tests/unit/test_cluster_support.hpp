@@ -191,7 +191,7 @@ inline RemotingCommand round_trip(TestSocket& socket, const RemotingCommand& req
 }
 
 // round_trip on a connection of its own.
-inline RemotingCommand exchange(const std::string& address, const RemotingCommand& request) {
+inline RemotingCommand round_trip_once(const std::string& address, const RemotingCommand& request) {
   TestSocket socket(address);
   REQUIRE(socket.connected());
   return round_trip(socket, request);
