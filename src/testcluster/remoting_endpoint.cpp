@@ -227,8 +227,6 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     if (was_held) {
       batch_.insert(batch_.begin(), std::move(*held_));
       held_.reset();
-      ++hold_generation_;
-      hold_timer_.cancel();
     }
     if (batch_.size() >= 2) std::rotate(batch_.begin(), batch_.begin() + 1, batch_.end());
     if (!batch_.empty() && !was_held && may_hold) {
@@ -240,11 +238,24 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     batch_.clear();
   }
 
+  // The deadline moves with every hold; the timer is set again only when it would fire too late,
+  // since setting it costs a system call and a pipelining client holds every other batch.
   void hold(std::chrono::milliseconds longest) {
-    hold_timer_.expires_after(longest);
-    hold_timer_.async_wait([self = shared_from_this(), generation = ++hold_generation_](std::error_code error) {
-      // A handler already queued when the wait was cancelled still runs: the generation tells.
-      if (error || self->closed_ || generation != self->hold_generation_) return;
+    hold_deadline_ = std::chrono::steady_clock::now() + longest;
+    if (!hold_timer_pending_ || hold_timer_.expiry() > hold_deadline_) wait_for_hold_deadline();
+  }
+
+  void wait_for_hold_deadline() {
+    hold_timer_pending_ = true;
+    hold_timer_.expires_at(hold_deadline_);  // a pending wait ends as operation_aborted
+    hold_timer_.async_wait([self = shared_from_this()](std::error_code error) {
+      if (error == asio::error::operation_aborted) return;  // replaced, or the connection closed
+      self->hold_timer_pending_ = false;
+      if (self->closed_ || !self->held_) return;
+      if (std::chrono::steady_clock::now() < self->hold_deadline_) {
+        self->wait_for_hold_deadline();  // held again since the timer was set
+        return;
+      }
       self->release_held();
       self->flush();
       self->maybe_finish_close();
@@ -253,8 +264,6 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
 
   void release_held() {
     if (!held_) return;
-    ++hold_generation_;
-    hold_timer_.cancel();
     write_response(*held_, endpoint_.faults_);
     held_.reset();
   }
@@ -357,7 +366,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   std::vector<RemotingCommand> batch_;     // responses to the requests of the current read
   std::optional<RemotingCommand> held_;    // waits for the next request's response
   asio::steady_timer hold_timer_;          // bounds the wait
-  std::uint64_t hold_generation_ = 0;      // the current hold's
+  bool hold_timer_pending_ = false;
+  std::chrono::steady_clock::time_point hold_deadline_;
 };
 
 RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, ServerVersion version,

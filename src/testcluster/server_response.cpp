@@ -47,7 +47,7 @@ ExtFieldOrder java_ext_field_order(const RemotingCommand& response) {
   auto is_fast_codes_field = [binary](std::string_view key) {
     return binary && std::find(kFastCodesFields.begin(), kFastCodesFields.end(), key) != kFastCodesFields.end();
   };
-  ExtFieldOrder ordered;  // on every response written: one allocation, no copies of the keys
+  ExtFieldOrder ordered;  // no copies of the keys
   ordered.reserve(response.ext_fields.size());
   for (std::string_view key : kFastCodesFields) {
     if (!binary) break;
@@ -58,11 +58,17 @@ ExtFieldOrder java_ext_field_order(const RemotingCommand& response) {
   for (const auto& entry : response.ext_fields) {
     if (!is_fast_codes_field(entry.first)) ordered.push_back(&entry);
   }
+  // A stable insertion sort by bucket, each bucket computed once: a response has a handful of
+  // fields, and this runs for every response written.
   const std::size_t map_size = ordered.size() - first_of_map;
-  std::stable_sort(ordered.begin() + static_cast<std::ptrdiff_t>(first_of_map), ordered.end(),
-                   [map_size](const auto* a, const auto* b) {
-                     return java_hash_bucket(a->first, map_size) < java_hash_bucket(b->first, map_size);
-                   });
+  std::vector<std::size_t> buckets(ordered.size());
+  for (std::size_t i = first_of_map; i < ordered.size(); ++i) {
+    buckets[i] = java_hash_bucket(ordered[i]->first, map_size);
+    for (std::size_t j = i; j > first_of_map && buckets[j - 1] > buckets[j]; --j) {
+      std::swap(buckets[j - 1], buckets[j]);
+      std::swap(ordered[j - 1], ordered[j]);
+    }
+  }
   return ordered;
 }
 
