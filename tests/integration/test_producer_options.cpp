@@ -85,7 +85,7 @@ TEST_CASE("option --vip-channel sends to the broker port - 2", "[integration]") 
   CHECK(cluster.messages("Vip").size() == 8);
 }
 
-TEST_CASE("cluster VIP listeners are on by default; --no-vip-channel turns them off", "[integration]") {
+TEST_CASE("cluster VIP listeners are on by default, --no-vip-channel turns them off", "[integration]") {
   TestCluster by_default({"--brokers", "1", "--topic", "Vip:1"});
   CHECK(by_default.ready().at("brokers")[0].contains("vip"));
   TestCluster without({"--brokers", "1", "--topic", "Vip:1", "--no-vip-channel"});
