@@ -10,11 +10,26 @@ namespace mqsend {
 
 namespace {
 
+// The 5.3 auth module's authentication failure.
 Error authentication_failed(const std::string& reason) {
   return Error{response_code::kNoPermission, "[AUTHENTICATION_FAILED] " + reason};
 }
 
+// PlainPermissionManager.validate's AclException, as the remoting layer's catch turns it into
+// a SYSTEM_ERROR remark (the exception's toString).
+Error acl_exception(const std::string& message) {
+  return Error{response_code::kSystemError, "org.apache.rocketmq.acl.common.AclException: " + message};
+}
+
 }  // namespace
+
+std::string_view acl_version_name(AclVersion version) {
+  return version == AclVersion::k1_0 ? "1.0" : "2.0";
+}
+
+AclVersion default_acl_version(ServerVersion version) {
+  return version == ServerVersion::k4_9_8 ? AclVersion::k1_0 : AclVersion::k2_0;
+}
 
 Result<AclAccount> parse_acl_account(std::string_view text) {
   const auto colon = text.find(':');
@@ -33,23 +48,37 @@ const AclAccount* AclGuard::find(const std::string& access_key) const {
 
 Status AclGuard::authenticate(const RemotingCommand& request) const {
   if (!enabled()) return std::nullopt;
+  const bool plain = version_ == AclVersion::k1_0;
   const std::string* access_key = request.field(acl_field::kAccessKey);
-  if (access_key == nullptr || request.field(acl_field::kSignature) == nullptr) {
-    return authentication_failed("the request is not signed: no AccessKey or Signature");
+  const bool has_signature = request.field(acl_field::kSignature) != nullptr;
+  // PlainPermissionManager.validate checks the key first and the signature last; the auth
+  // module wants both present before it looks anything up.
+  if (access_key == nullptr || (!plain && !has_signature)) {
+    return plain ? acl_exception("No accessKey is configured")
+                 : authentication_failed("the request is not signed: no AccessKey or Signature");
   }
   const AclAccount* account = find(*access_key);
-  if (account == nullptr) return authentication_failed("User:" + *access_key + " is not found");
-  if (!verify_signature(request, account->secret_key)) {
-    return authentication_failed("check signature failed for AccessKey " + *access_key);
+  if (account == nullptr) {
+    return plain ? acl_exception("No acl config for " + *access_key)
+                 : authentication_failed("User:" + *access_key + " is not found");
+  }
+  if (!has_signature || !verify_signature(request, account->secret_key)) {
+    return plain ? acl_exception("Check signature failed for accessKey=" + *access_key)
+                 : authentication_failed("check signature failed for AccessKey " + *access_key);
   }
   return std::nullopt;
 }
 
-RemotingEndpoint::Handler AclGuard::guard(RemotingEndpoint::Handler handler) const {
+RemotingEndpoint::Handler AclGuard::guard(GuardedServer server, RemotingEndpoint::Handler handler) const {
+  // 4.9.8 name servers register no ACL hook at all.
+  if (server == GuardedServer::kNameServer && version_ == AclVersion::k1_0) return handler;
   return [this, handler = std::move(handler)](const RemotingCommand& request, std::string_view peer,
                                               std::int64_t now_ms) -> std::optional<RemotingCommand> {
     if (Status denied = authenticate(request)) {
       if (request.is_oneway()) return std::nullopt;
+      // ACL 1.0's refusal comes from the remoting layer's exception handler: default
+      // serialization, JSON; the auth module answers as a processor does.
+      if (version_ == AclVersion::k1_0) return framework_response(request, denied->code, denied->message);
       return server_response(request, denied->code, denied->message);
     }
     return handler(request, peer, now_ms);

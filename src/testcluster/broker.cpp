@@ -219,8 +219,9 @@ std::optional<RemotingCommand> Broker::handle(const RemotingCommand& request,
         }
         [[fallthrough]];  // a 4.9.8 broker has no such request
       default:
-        // 4.x writes this one even for oneway requests.
-        return request_code_not_supported(request);
+        // AdminBrokerProcessor, the default processor, answers it: a normal response.
+        response = request_code_not_supported(request);
+        break;
     }
     if (request.is_oneway()) return std::nullopt;
     return response;

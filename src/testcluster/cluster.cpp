@@ -43,7 +43,7 @@ struct Cluster::BrokerNode {
 
 Cluster::Cluster(ClusterOptions options)
     : options_(std::move(options)),
-      acl_(options_.acl_accounts),
+      acl_(options_.acl_accounts, options_.acl_version.value_or(default_acl_version(options_.version))),
       log_(options_.log_limit),
       store_(options_.store_limit),
       name_server_(options_.version, options_.legacy_route_json, &name_server_faults_) {}
@@ -68,8 +68,9 @@ Status Cluster::start() {
     tls_ = std::move(server.value());
   }
   name_server_endpoint_ = std::make_unique<RemotingEndpoint>(
-      io_, std::string(kNameServerTarget), name_server_faults_, log_,
-      acl_.guard([this](const RemotingCommand& request, std::string_view, std::int64_t) {
+      io_, std::string(kNameServerTarget), options_.version, name_server_faults_, log_,
+      acl_.guard(GuardedServer::kNameServer, [this](const RemotingCommand& request, std::string_view,
+                                                    std::int64_t) {
         return name_server_.handle(request);
       }),
       tls_.get());
@@ -105,8 +106,9 @@ std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name
 std::unique_ptr<RemotingEndpoint> Cluster::make_broker_endpoint(Node& node, const std::string& target) {
   Node* raw = &node;
   return std::make_unique<RemotingEndpoint>(
-      io_, target, node.faults, log_,
-      acl_.guard([raw](const RemotingCommand& request, std::string_view peer, std::int64_t now_ms) {
+      io_, target, options_.version, node.faults, log_,
+      acl_.guard(GuardedServer::kBroker, [raw](const RemotingCommand& request, std::string_view peer,
+                                               std::int64_t now_ms) {
         return raw->broker->handle(request, peer, now_ms);
       }),
       tls_.get());
@@ -302,6 +304,7 @@ nlohmann::json Cluster::ready_info() const {
                          {"brokers", std::move(brokers)},
                          {"version", server_version_name(options_.version)}};
   if (tls_) info["tls"] = tls_mode_name(tls_->mode());
+  if (acl_.enabled()) info["acl"] = acl_version_name(acl_.version());
   return info;
 }
 

@@ -40,14 +40,17 @@ struct ClusterOptions {
   std::vector<TopicSpec> topics;              // created on every broker with perm 6
   bool slave = false;                         // a brokerId-1 slave per broker
   bool legacy_route_json = false;
-  bool vip_channel = false;                   // masters also listen on port - 2 (VIP channel)
+  bool vip_channel = true;                    // masters also listen on port - 2, as real ones do
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
   DelayLevels delay_levels = parse_delay_levels(kDefaultDelayLevels).value();
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
   std::size_t log_limit = 200000;
   std::vector<AclAccount> acl_accounts;       // non-empty: ACL mode (acl_guard.hpp)
-  std::optional<TlsMode> tls;                 // TLS on the name server and every broker
+  std::optional<AclVersion> acl_version;      // absent: the release's default
+  // TLS on the name server and every broker; permissive by default, as tls.server.mode;
+  // nullopt: disabled.
+  std::optional<TlsMode> tls = TlsMode::kPermissive;
   bool tls_need_client_auth = false;          // with tls: clients must show a certificate
 };
 

@@ -10,7 +10,7 @@ namespace mqsend {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FaultKind>, 15> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, FaultKind>, 16> kKindNames = {{
     {"down", FaultKind::kDown},
     {"up", FaultKind::kUp},
     {"delay", FaultKind::kDelay},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 15> kKindNames = {{
     {"black_hole", FaultKind::kBlackHole},
     {"half_open", FaultKind::kHalfOpen},
     {"reset_after", FaultKind::kResetAfter},
+    {"reorder", FaultKind::kReorder},
     {"clear", FaultKind::kClear},
 }};
 
@@ -79,7 +80,7 @@ Result<std::int64_t> parse_count(std::string_view text, std::string_view what) {
 
 bool needs_value(FaultKind kind) {
   return kind == FaultKind::kDelay || kind == FaultKind::kCloseAfter || kind == FaultKind::kResetAfter ||
-         kind == FaultKind::kCode;
+         kind == FaultKind::kReorder || kind == FaultKind::kCode;
 }
 
 bool takes_count(FaultKind kind) { return kind == FaultKind::kCode || corruption_of(kind).has_value(); }
@@ -128,6 +129,7 @@ void FaultState::apply(const FaultSpec& spec) {
       reset_after_bytes_ = spec.value;
       ++reset_generation_;
       break;
+    case FaultKind::kReorder: reorder_hold_ = std::chrono::milliseconds(spec.value); break;
     case FaultKind::kClear: {
       const std::uint64_t generation = close_after_generation_;
       const std::uint64_t half_open = half_open_generation_;
@@ -149,6 +151,7 @@ nlohmann::json FaultState::to_json() const {
   out["delay_ms"] = delay_.count();
   if (close_after_) out["close_after"] = *close_after_;
   if (reset_after_bytes_) out["reset_after_bytes"] = *reset_after_bytes_;
+  if (reorder_hold_) out["reorder_ms"] = reorder_hold_->count();
   if (forced_code_.value()) {
     out["code"] = *forced_code_.value();
     if (forced_code_.remaining()) out["code_remaining"] = *forced_code_.remaining();
@@ -190,11 +193,10 @@ Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command) {
   if (!count) return count.error();
   spec.count = *count;
 
-  if (spec.kind == FaultKind::kDelay || spec.kind == FaultKind::kCloseAfter ||
-      spec.kind == FaultKind::kResetAfter) {
-    const char* key = spec.kind == FaultKind::kDelay        ? "ms"
-                      : spec.kind == FaultKind::kCloseAfter ? "requests"
-                                                            : "bytes";
+  if (spec.kind != FaultKind::kCode && needs_value(spec.kind)) {
+    const char* key = spec.kind == FaultKind::kCloseAfter   ? "requests"
+                      : spec.kind == FaultKind::kResetAfter ? "bytes"
+                                                            : "ms";
     auto value = json_count(command, key);
     if (!value) return value.error();
     if (!*value) return invalid(std::string("fault needs \"") + key + "\"");

@@ -22,10 +22,10 @@ enum class FrameCorruption { kNone, kMalformed, kOversizedLength, kTruncated, kW
 enum class FaultKind {
   kDown, kUp, kDelay, kCloseAfter, kCode,
   kMalformed, kOversized, kTruncated, kWrongOpaque, kGarbage,  // response corruptions
-  kBlackHole, kHalfOpen, kResetAfter, kClear
+  kBlackHole, kHalfOpen, kResetAfter, kReorder, kClear
 };
 
-// One fault command. `value` is the delay in ms (kDelay), the request count (kCloseAfter), the
+// One fault command. `value` is the delay in ms (kDelay), the longest hold in ms (kReorder), the request count (kCloseAfter), the
 // byte count (kResetAfter) or the response code (kCode); `count` limits kCode and the corruptions to the next N uses
 // (absent: until cleared).
 struct FaultSpec {
@@ -83,6 +83,12 @@ class FaultState {
   // the fault was set; the generation restarts the count, as for close_after.
   std::optional<std::int64_t> reset_after_bytes() const { return reset_after_bytes_; }
   std::uint64_t reset_generation() const { return reset_generation_; }
+  // reorder: every response waits for the connection's next one and goes out after it, or
+  // alone once this long has passed.
+  std::optional<std::chrono::milliseconds> reorder_hold() const { return reorder_hold_; }
+  // A corruption is armed: responses then go out in request order, one by one, so that the
+  // corruptions hit the responses they were armed for.
+  bool corruption_armed() const { return corruption_.value().has_value(); }
 
   // The response code to force on the next send, consuming one use; nullopt if none armed.
   std::optional<int> take_forced_code() { return forced_code_.take(); }
@@ -101,6 +107,7 @@ class FaultState {
   std::uint64_t half_open_generation_ = 0;
   std::optional<std::int64_t> reset_after_bytes_;
   std::uint64_t reset_generation_ = 0;
+  std::optional<std::chrono::milliseconds> reorder_hold_;
   CountedFault<int> forced_code_;
   CountedFault<FrameCorruption> corruption_;
 };
@@ -110,13 +117,13 @@ Result<int> parse_response_code(std::string_view text);
 
 // The control-channel form: {"fault":"code","code":"SYSTEM_BUSY","count":2},
 // {"fault":"delay","ms":200}, {"fault":"close_after","requests":3},
-// {"fault":"reset_after","bytes":5000}, {"fault":"down"}, ...
+// {"fault":"reset_after","bytes":5000}, {"fault":"reorder","ms":200}, {"fault":"down"}, ...
 Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command);
 
 // The start-flag form TARGET=KIND[:ARG][:COUNT]: broker-a=down, namesrv=delay:200,
 // broker-b=close_after:3, broker-a=code:SYSTEM_BUSY:2, broker-a=malformed:1, broker-a=truncated,
 // broker-a=wrong_opaque:1, namesrv=garbage, broker-a=black_hole, broker-a=half_open,
-// broker-a=reset_after:5000.
+// broker-a=reset_after:5000, broker-a=reorder:200.
 Result<TargetedFault> parse_fault_flag(std::string_view text);
 
 }  // namespace mqsend

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> fault_flags;
   std::vector<std::string> acl_flags;
   std::string ready_file;
-  bool tls = false;
+  bool tls = true;
   mqsend::TlsMode tls_mode = mqsend::TlsMode::kPermissive;
   std::string tls_cert_out;
   std::string tls_key_out;
@@ -87,8 +87,9 @@ int main(int argc, char** argv) {
   app.add_option("--topic", topic_flags, "NAME:QUEUES, created on every broker with perm 6")
       ->take_all();
   app.add_flag("--slave", options.slave, "add a brokerId-1 slave entry per broker");
-  app.add_flag("--vip-channel", options.vip_channel,
-               "masters also listen on their port - 2, the VIP channel of sendMessageWithVIPChannel");
+  app.add_flag("--vip-channel,!--no-vip-channel", options.vip_channel,
+               "masters also listen on their port - 2, the VIP channel of sendMessageWithVIPChannel "
+               "(on by default, as on a real broker; --no-vip-channel: the broker port only)");
   app.add_flag("--legacy-route-json", options.legacy_route_json,
                "always answer routes in the fastjson form with bare integer keys");
   app.add_option("--max-message-size", options.max_message_size, "broker maxMessageSize")
@@ -102,11 +103,21 @@ int main(int argc, char** argv) {
       ->take_all();
   app.add_option("--acl", acl_flags,
                  "ACCESS_KEY:SECRET_KEY (repeatable): ACL mode, every request must be signed by "
-                 "one of these accounts, else NO_PERMISSION")
+                 "one of these accounts")
       ->take_all();
-  app.add_flag("--tls", tls,
-               "serve TLS on the name server and every broker, with a self-signed certificate "
-               "for 127.0.0.1 and localhost made at start (every --tls-* flag implies --tls)");
+  const std::map<std::string, mqsend::AclVersion> acl_versions{{"1.0", mqsend::AclVersion::k1_0},
+                                                               {"2.0", mqsend::AclVersion::k2_0}};
+  mqsend::AclVersion acl_version = mqsend::AclVersion::k1_0;
+  auto* acl_version_flag = app.add_option("--acl-version", acl_version,
+                 "how ACL refuses: 1.0 (4.9 plain ACL: brokers only, SYSTEM_ERROR AclException) or "
+                 "2.0 (5.3 auth module: every server, NO_PERMISSION); default: the release's")
+      ->transform(CLI::CheckedTransformer(acl_versions).description(""))
+      ->type_name("1.0|2.0");
+  app.add_flag(
+      "--tls,!--no-tls", tls,
+      "serve TLS on the name server and every broker (on by default, permissive, as real "
+      "servers), with a self-signed certificate for 127.0.0.1 and localhost made at start; "
+      "--no-tls: plaintext only, as tls.server.mode=disabled");
   const std::map<std::string, mqsend::TlsMode> tls_modes{
       {"permissive", mqsend::TlsMode::kPermissive}, {"enforcing", mqsend::TlsMode::kEnforcing}};
   auto* tls_mode_flag =
@@ -133,10 +144,14 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (no_store) options.store_limit = 0;
-  for (const CLI::Option* tls_flag : {tls_mode_flag, client_auth_flag, cert_out_flag, key_out_flag}) {
-    tls = tls || tls_flag->count() > 0;
+  for (const CLI::Option* tls_option : {tls_mode_flag, client_auth_flag, cert_out_flag, key_out_flag}) {
+    if (!tls && tls_option->count() > 0) {
+      std::cerr << "mqsend-testcluster: " << tls_option->get_name() << " needs TLS, not --no-tls\n";
+      return 2;
+    }
   }
-  if (tls) options.tls = tls_mode;
+  options.tls = tls ? std::optional<mqsend::TlsMode>(tls_mode) : std::nullopt;
+  if (acl_version_flag->count() > 0) options.acl_version = acl_version;
   if (!delay_levels.empty()) {
     auto levels = mqsend::parse_delay_levels(delay_levels);
     if (!levels) {

@@ -1,11 +1,14 @@
 #pragma once
-// The name server's route table and its GET_ROUTEINFO_BY_TOPIC answer as RocketMQ 4.9.8 writes
-// it, without sockets. Brokers register themselves (master id 0, optional slave id 1) and
-// their topics; a broker that is unregistered disappears from every route.
+// The name server's route table and its answers as RocketMQ 4.9.8 (or 5.3.3) writes them,
+// without sockets: GET_ROUTEINFO_BY_TOPIC and GET_BROKER_CLUSTER_INFO. Brokers register
+// themselves (master id 0, optional slave id 1) and their topics; a broker that is unregistered
+// disappears from every route. Tables are kept in registration order, which with Java's HashMap
+// order (java_hash_order.hpp) gives the order the real lists come in.
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,19 +40,24 @@ class NameServer : public TopicRegistry {
   // RouteInfoManager.pickupTopicRouteData: nullopt when no registered broker serves the topic.
   std::optional<TopicRouteData> route(const std::string& topic) const;
 
-  // The response to write, nullopt for oneway requests.
+  // The response to write, nullopt for oneway requests and, as 4.9.8's DefaultRequestProcessor
+  // returns null for them, for unknown request codes (5.3 answers REQUEST_CODE_NOT_SUPPORTED).
   std::optional<RemotingCommand> handle(const RemotingCommand& request);
+  // The GET_BROKER_CLUSTER_INFO body: ClusterInfo in fastjson's default form.
+  std::string cluster_info_body() const;
 
   nlohmann::json status() const;
 
  private:
   RemotingCommand handle_route_request(const RemotingCommand& request) const;
+  const BrokerData* find_broker(const std::string& broker_name) const;
+  RouteJsonStyle route_style(bool legacy_integer_keys) const;
 
   ServerVersion version_;
   bool legacy_route_json_;
   FaultState* faults_;
-  std::map<std::string, BrokerData> brokers_;                        // by broker name
-  std::map<std::string, std::map<std::string, QueueData>> topics_;  // topic → broker → queues
+  std::vector<BrokerData> brokers_;                              // in registration order
+  std::map<std::string, std::vector<QueueData>> topics_;  // topic → queues, in registration order
 };
 
 }  // namespace mqsend

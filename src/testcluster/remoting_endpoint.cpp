@@ -1,12 +1,15 @@
 #include "testcluster/remoting_endpoint.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <vector>
 
 #include "client/remoting/binary_bytes.hpp"
 #include "client/remoting/frame_codec.hpp"
 #include "client/remoting/transport_stream.hpp"
 #include "testcluster/loopback_listener.hpp"
+#include "testcluster/server_response.hpp"
 
 namespace mqsend {
 
@@ -14,10 +17,19 @@ namespace {
 
 using asio::ip::tcp;
 
+// How long a response waits for the request behind it, whose bytes are still arriving; only
+// pipelining clients ever see it, and their next frame is normally microseconds away.
+constexpr std::chrono::milliseconds kPipelineHold{10};
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+void encode_response(const RemotingCommand& response, std::string& out) {
+  const ExtFieldOrder order = java_ext_field_order(response);
+  encode_frame(response, out, &order);
 }
 
 // A frame whose header length exceeds the frame: every decoder must reject it.
@@ -37,14 +49,14 @@ void append_oversized_length(std::string& out) {
 // connection closes after it.
 void append_truncated_frame(const RemotingCommand& response, std::string& out) {
   std::string frame;
-  encode_frame(response, frame);
+  encode_response(response, frame);
   out.append(frame, 0, frame.size() / 2);
 }
 
 // The response under an opaque that no request of the client carries.
 void append_wrong_opaque_frame(RemotingCommand response, std::string& out) {
   response.opaque ^= 0x40000000;
-  encode_frame(response, out);
+  encode_response(response, out);
 }
 
 // What a client gets when the port is some other server's: an HTTP answer.
@@ -67,7 +79,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       : endpoint_(endpoint),
         stream_(std::move(socket)),
         peer_(peer_address(stream_.socket())),
-        half_open_generation_(endpoint.faults_.half_open_generation()) {}
+        half_open_generation_(endpoint.faults_.half_open_generation()),
+        hold_timer_(endpoint.io_) {}
 
   void start() {
     if (endpoint_.tls_) {
@@ -80,6 +93,7 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   void close() {
     if (closed_) return;
     closed_ = true;
+    hold_timer_.cancel();
     std::error_code ignored;
     stream_.socket().close(ignored);
     auto self = shared_from_this();  // erase may drop the last owner
@@ -155,15 +169,20 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
       on_request(request);
     }
     if (closed_) return;
+    answer_batch();
     flush();
-    if (!close_when_drained_) read_more();
+    if (close_when_drained_) {
+      maybe_finish_close();
+    } else {
+      read_more();
+    }
   }
 
   void on_request(const RemotingCommand& request) {
     FaultState& faults = endpoint_.faults_;
     const std::int64_t arrival_ms = now_ms();
     endpoint_.log_.add(describe_request(endpoint_.target_, request, arrival_ms));
-    if (faults.black_hole()) return;
+    if (request.is_response() || faults.black_hole()) return;
 
     const std::optional<std::int64_t> close_after = faults.close_after();
     if (close_after) {
@@ -179,18 +198,81 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     }
 
     std::optional<RemotingCommand> response = endpoint_.handler_(request, peer_, arrival_ms);
-    if (response) write_response(*response, faults);
+    if (response) response = as_written_by(endpoint_.version_, request, std::move(*response));
+    if (response) {
+      if (faults.corruption_armed()) {
+        release_held();
+        write_response(*response, faults);
+      } else {
+        batch_.push_back(std::move(*response));
+      }
+    }
     if (close_after && ++answered_since_fault_ >= *close_after) {
       close_when_drained_ = true;
       maybe_finish_close();
     }
   }
 
+  // Writes the responses of the requests read together, as the real servers' pools answer
+  // pipelined requests (a real 4.9.8 answered send+send [1,0], a 1 MiB send then HEART_BEAT
+  // [1,0], three route queries [1,2,0]): the first goes last. The last one to go waits for the
+  // next request when that one is still arriving (or the reorder fault asks), never twice.
+  void answer_batch() {
+    FaultState& faults = endpoint_.faults_;
+    const std::optional<std::chrono::milliseconds> forced_hold = faults.reorder_hold();
+    const bool successor_arriving = decoder_.buffered() > 0;
+    const bool may_hold = !close_when_drained_ && (successor_arriving || forced_hold);
+    const bool was_held = held_.has_value();
+    if (batch_.empty() && was_held && may_hold) return;  // nothing to answer first yet
+    if (was_held) {
+      batch_.insert(batch_.begin(), std::move(*held_));
+      held_.reset();
+    }
+    if (batch_.size() >= 2) std::rotate(batch_.begin(), batch_.begin() + 1, batch_.end());
+    if (!batch_.empty() && !was_held && may_hold) {
+      held_ = std::move(batch_.back());
+      batch_.pop_back();
+      hold(forced_hold.value_or(kPipelineHold));
+    }
+    for (const RemotingCommand& response : batch_) write_response(response, faults);
+    batch_.clear();
+  }
+
+  // The deadline moves with every hold; the timer is set again only when it would fire too late,
+  // since setting it costs a system call and a pipelining client holds every other batch.
+  void hold(std::chrono::milliseconds longest) {
+    hold_deadline_ = std::chrono::steady_clock::now() + longest;
+    if (!hold_timer_pending_ || hold_timer_.expiry() > hold_deadline_) wait_for_hold_deadline();
+  }
+
+  void wait_for_hold_deadline() {
+    hold_timer_pending_ = true;
+    hold_timer_.expires_at(hold_deadline_);  // a pending wait ends as operation_aborted
+    hold_timer_.async_wait([self = shared_from_this()](std::error_code error) {
+      if (error == asio::error::operation_aborted) return;  // replaced, or the connection closed
+      self->hold_timer_pending_ = false;
+      if (self->closed_ || !self->held_) return;
+      if (std::chrono::steady_clock::now() < self->hold_deadline_) {
+        self->wait_for_hold_deadline();  // held again since the timer was set
+        return;
+      }
+      self->release_held();
+      self->flush();
+      self->maybe_finish_close();
+    });
+  }
+
+  void release_held() {
+    if (!held_) return;
+    write_response(*held_, endpoint_.faults_);
+    held_.reset();
+  }
+
   void write_response(const RemotingCommand& response, FaultState& faults) {
     const std::chrono::milliseconds delay = faults.delay();
     std::string& out = delay.count() > 0 ? delayed_frame_ : pending_;
     switch (faults.take_corruption()) {
-      case FrameCorruption::kNone: encode_frame(response, out); break;
+      case FrameCorruption::kNone: encode_response(response, out); break;
       case FrameCorruption::kMalformed: append_malformed_frame(out); break;
       case FrameCorruption::kOversizedLength: append_oversized_length(out); break;
       case FrameCorruption::kTruncated:
@@ -256,7 +338,8 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
 
   // Closes a connection marked by close-after once every answer it owes is written.
   void maybe_finish_close() {
-    if (close_when_drained_ && !write_in_flight_ && pending_.empty() && delayed_in_flight_ == 0) {
+    if (close_when_drained_ && !write_in_flight_ && pending_.empty() && delayed_in_flight_ == 0 &&
+        batch_.empty() && !held_) {
       close();
     }
   }
@@ -280,12 +363,18 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
   bool frozen_ = false;
   std::uint64_t reset_generation_ = 0;
   std::int64_t received_since_reset_fault_ = 0;
+  std::vector<RemotingCommand> batch_;     // responses to the requests of the current read
+  std::optional<RemotingCommand> held_;    // waits for the next request's response
+  asio::steady_timer hold_timer_;          // bounds the wait
+  bool hold_timer_pending_ = false;
+  std::chrono::steady_clock::time_point hold_deadline_;
 };
 
-RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults,
-                                   RequestLog& log, Handler handler, TlsServer* tls)
+RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, ServerVersion version,
+                                   FaultState& faults, RequestLog& log, Handler handler, TlsServer* tls)
     : io_(io),
       target_(std::move(target)),
+      version_(version),
       faults_(faults),
       log_(log),
       handler_(std::move(handler)),

@@ -2,6 +2,12 @@
 // One listening server of the test cluster (the name server or a broker) on 127.0.0.1:
 // accepts connections, decodes frames, logs every request, hands it to the server logic and
 // writes the responses, coalescing everything ready into one write per connection.
+// Responses go out as the release's remoting layer writes them (server_response.hpp), extFields
+// in Java HashMap order, and pipelined requests are answered out of order as the real servers'
+// thread pools answer them: of requests read together, the first is answered last; a response
+// whose successor is still arriving waits (briefly) to go out after it.
+// A frame with the response flag is logged and dropped, as processResponseCommand drops a
+// response nobody waits for.
 // Network-level faults are applied here: down (no listener, no connections), black hole,
 // close after N requests, response delay, corrupt responses (malformed, oversized, truncated,
 // wrong opaque, garbage).
@@ -22,6 +28,7 @@
 #include "client/remoting/remoting_command.hpp"
 #include "testcluster/fault_state.hpp"
 #include "testcluster/request_log.hpp"
+#include "testcluster/server_version.hpp"
 #include "testcluster/tls_server.hpp"
 
 namespace mqsend {
@@ -34,8 +41,8 @@ class RemotingEndpoint {
       const RemotingCommand& request, std::string_view peer, std::int64_t now_ms)>;
 
   // `tls`: null for plaintext only; else shared by the endpoints and outliving them.
-  RemotingEndpoint(asio::io_context& io, std::string target, FaultState& faults, RequestLog& log,
-                   Handler handler, TlsServer* tls = nullptr);
+  RemotingEndpoint(asio::io_context& io, std::string target, ServerVersion version,
+                   FaultState& faults, RequestLog& log, Handler handler, TlsServer* tls = nullptr);
   ~RemotingEndpoint();
   RemotingEndpoint(const RemotingEndpoint&) = delete;
   RemotingEndpoint& operator=(const RemotingEndpoint&) = delete;
@@ -64,6 +71,7 @@ class RemotingEndpoint {
 
   asio::io_context& io_;
   std::string target_;
+  ServerVersion version_;
   FaultState& faults_;
   RequestLog& log_;
   Handler handler_;

@@ -29,7 +29,8 @@ RequestLogEntry describe_request(const std::string& target, const RemotingComman
   entry.opaque = request.opaque;
   entry.time_ms = time_ms;
   entry.oneway = request.is_oneway();
-  if (is_send(request.code)) {
+  entry.response = request.is_response();
+  if (is_send(request.code) && !entry.response) {
     // Code 10 uses the long header names, 310/320 the letters (reference 3.2).
     const bool v1 = request.code == request_code::kSendMessage;
     if (const std::string* topic = request.field(v1 ? "topic" : "b")) entry.topic = *topic;
@@ -49,6 +50,7 @@ nlohmann::json RequestLog::to_json(const RequestLogEntry& entry) {
   nlohmann::json out = {{"target", entry.target}, {"code", entry.code},
                         {"opaque", entry.opaque}, {"time_ms", entry.time_ms},
                         {"oneway", entry.oneway}};
+  if (entry.response) out["response"] = true;
   if (!entry.topic.empty()) {
     out["topic"] = entry.topic;
     out["queue_id"] = entry.queue_id;

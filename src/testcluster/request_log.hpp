@@ -18,6 +18,7 @@ struct RequestLogEntry {
   std::int32_t opaque = 0;
   std::int64_t time_ms = 0;  // wall clock, ms since the epoch
   bool oneway = false;
+  bool response = false;  // the frame had the response flag: dropped unanswered
   // Sends only (codes 10, 310, 320): header topic and queueId; queue_id -1 when absent.
   std::string topic;
   int queue_id = -1;
@@ -36,7 +37,8 @@ class RequestLog {
   const std::deque<RequestLogEntry>& entries() const { return entries_; }
   std::uint64_t total() const { return total_; }
 
-  // {"target":..,"code":..,"opaque":..,"time_ms":..,"oneway":..[,"topic":..,"queue_id":..]}
+  // {"target":..,"code":..,"opaque":..,"time_ms":..,"oneway":..[,"response":true]
+  //  [,"topic":..,"queue_id":..]}
   static nlohmann::json to_json(const RequestLogEntry& entry);
 
  private:

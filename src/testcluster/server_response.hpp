@@ -1,14 +1,14 @@
 #pragma once
-// Responses as the Java 4.9.8 servers write them: language JAVA, version 409, response flag.
+// Responses as the Java 4.9.8 servers write them: language JAVA, version 409, response flag;
+// and what the remoting layer of the release the cluster answers as changes before writing.
 #include <optional>
 #include <string>
 
+#include "client/remoting/header_codec.hpp"
 #include "client/remoting/remoting_command.hpp"
+#include "testcluster/server_version.hpp"
 
 namespace mqsend {
-
-// MQVersion.Version ordinal of 4.9.8, the version the bundled servers claim to be.
-inline constexpr std::int32_t kServerVersion = 409;
 
 // A normal response: in the request's serialization, same opaque.
 RemotingCommand server_response(const RemotingCommand& request, int code,
@@ -18,8 +18,22 @@ RemotingCommand server_response(const RemotingCommand& request, int code,
 // server's default serialization, JSON, whatever the request used.
 RemotingCommand framework_response(const RemotingCommand& request, int code, std::string remark);
 
-// REQUEST_CODE_NOT_SUPPORTED with the Java remark " request type N not supported".
+// REQUEST_CODE_NOT_SUPPORTED with the Java remark " request type N not supported", as the
+// default processors write it (AdminBrokerProcessor, 5.x namesrv DefaultRequestProcessor): a
+// normal response, in the request's serialization.
 RemotingCommand request_code_not_supported(const RemotingCommand& request);
+
+// What the release's remoting layer does to a response before writing it: its version ordinal
+// (409 / 479); 5.x also writes nothing for a oneway request, framework rejections included, and
+// keeps the server's default serialization, JSON (NettyRemotingAbstract.writeResponse), where
+// 4.9.8 answers in the request's. nullopt: nothing is written.
+std::optional<RemotingCommand> as_written_by(ServerVersion version, const RemotingCommand& request,
+                                             RemotingCommand response);
+
+// The order Java writes a response's extFields in: its HashMap's (java_hash_order.hpp), taking
+// the entries as put in key order; in the ROCKETMQ form the send response header's own fields
+// come first. Points into `response`.
+ExtFieldOrder java_ext_field_order(const RemotingCommand& response);
 
 // The remark of a forced code without a real server remark: "[fault injection] SYSTEM_ERROR",
 // or "[fault injection] response code 777" for a code that has no name.

@@ -24,9 +24,10 @@ const std::string kSecret = "s3cr3t-Acl-Value-42";
 const std::string kWrongSecret = "wr0ng-Acl-Value-17";
 const std::string kWarning = "visible in the process list";
 
-std::vector<std::string> acl_cluster_args() {
+// The 5.3 auth module's behaviour (ACL 2.0), whatever release the cluster answers as.
+std::vector<std::string> acl_cluster_args(const std::string& acl_version = "2.0") {
   return {"--brokers", "2", "--topic", "AclTopic:4", "--acl", "other:otherSecret1", "--acl",
-          kAccessKey + ":" + kSecret};
+          kAccessKey + ":" + kSecret, "--acl-version", acl_version};
 }
 
 // The environment of a run: these credential variables only, whatever the caller's has.
@@ -168,4 +169,15 @@ TEST_CASE("ACL probe signs its route lookup and its sends", "[integration][acl]"
   auto denied = run_mqsend({"probe", "-n", cluster.namesrv(), "-t", "AclTopic"}, "", credential_env("", ""));
   CHECK(denied.exit_code == 3);
   CHECK(denied.err.find("NO_PERMISSION") != std::string::npos);
+}
+
+TEST_CASE("ACL 1.0 bad secret: the route resolves, the broker refuses with an AclException", "[integration][acl]") {
+  TestCluster cluster(acl_cluster_args("1.0"));
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "AclTopic", "-m", "x"}), "",
+                        credential_env(kAccessKey, kWrongSecret));
+  INFO(run.err);
+  CHECK(run.exit_code != 0);
+  CHECK(run.err.find("AclException: Check signature failed for accessKey=" + kAccessKey) != std::string::npos);
+  check_secret_hidden(run, kWrongSecret);
+  CHECK(cluster.messages("AclTopic").empty());
 }

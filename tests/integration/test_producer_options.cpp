@@ -85,6 +85,16 @@ TEST_CASE("option --vip-channel sends to the broker port - 2", "[integration]") 
   CHECK(cluster.messages("Vip").size() == 8);
 }
 
+TEST_CASE("cluster VIP listeners are on by default, --no-vip-channel turns them off", "[integration]") {
+  TestCluster by_default({"--brokers", "1", "--topic", "Vip:1"});
+  CHECK(by_default.ready().at("brokers")[0].contains("vip"));
+  TestCluster without({"--brokers", "1", "--topic", "Vip:1", "--no-vip-channel"});
+  CHECK_FALSE(without.ready().at("brokers")[0].contains("vip"));
+  auto run = run_mqsend(with_namesrv(without, {"-t", "Vip", "-m", "x"}));
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+}
+
 TEST_CASE("option --vip-channel: a broker down on both ports fails over like any other", "[integration]") {
   TestCluster cluster({"--brokers", "2", "--vip-channel", "--topic", "Vip:1"});
   REQUIRE(cluster.control({{"cmd", "fault"}, {"target", "broker-a"}, {"fault", "down"}}).at("ok") == true);

@@ -1,6 +1,7 @@
 // Broker and name-server faults injected through the test cluster's control port: the send
 // loop retries on another broker, fails with the right code, and never hangs.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -216,5 +217,25 @@ TEST_CASE("a name server that never answers costs one timeout for the whole stre
   for (const auto& result : results) {
     CHECK(result.at("status") == "FAILED");
     CHECK(result.at("error").at("code") == 10004);  // NO_NAME_SERVER_EXCEPTION
+  }
+}
+
+TEST_CASE("responses out of order (fault reorder) are matched by opaque: every message sent once", "[integration][faults]") {
+  TestCluster cluster({"--brokers", "1", "--topic", "Order:4"});
+  fault(cluster, {{"target", "broker-a"}, {"fault", "reorder"}, {"ms", 100}});
+  auto run = run_mqsend(with_namesrv(cluster, {"-t", "Order", "--json", "--mode", "async"}), lines(20));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto results = json_lines(run.out);
+  REQUIRE(results.size() == 20);
+  // Each result carries the broker's answer for that very message: its stored offsetMsgId.
+  std::map<std::string, std::string> stored;  // UNIQ_KEY -> offsetMsgId
+  for (const auto& message : cluster.messages("Order")) {
+    stored[message.at("properties").at("UNIQ_KEY").get<std::string>()] = message.at("msg_id").get<std::string>();
+  }
+  CHECK(stored.size() == 20);
+  for (const auto& result : results) {
+    CHECK(result.at("status") == "SEND_OK");
+    CHECK(stored[result.at("msgId").get<std::string>()] == result.at("offsetMsgId").get<std::string>());
   }
 }

@@ -118,7 +118,7 @@ TEST_CASE("tls plaintext client against an enforcing cluster fails fast", "[inte
 }
 
 TEST_CASE("tls client against a plaintext cluster fails fast", "[integration][tls]") {
-  TestCluster plaintext({"--brokers", "1", "--topic", "TlsTopic:4"});
+  TestCluster plaintext({"--brokers", "1", "--topic", "TlsTopic:4", "--no-tls"});
   const auto run = send(plaintext, {"--tls-insecure"});
   INFO(run.err);
   CHECK(run.exit_code == 3);

@@ -1,4 +1,6 @@
-// The test cluster's ACL mode: signed requests pass, anything else gets NO_PERMISSION.
+// The test cluster's ACL mode: signed requests pass; anything else gets NO_PERMISSION from
+// every server under ACL 2.0 (the 5.3 auth module), SYSTEM_ERROR with an AclException remark
+// from brokers only under ACL 1.0 (4.9.8 plain ACL).
 #include <catch2/catch.hpp>
 
 #include "client/remoting/acl_signer.hpp"
@@ -14,11 +16,12 @@ namespace {
 
 const AclCredentials kGood{"rocketmq2", "12345678", ""};
 
-ClusterOptions acl_cluster_options() {
+ClusterOptions acl_cluster_options(AclVersion version = AclVersion::k2_0) {
   ClusterOptions options;
   options.brokers = 1;
   options.topics.push_back(TopicSpec{"AclTopic", 4});
   options.acl_accounts.push_back(AclAccount{"rocketmq2", "12345678"});
+  options.acl_version = version;
   return options;
 }
 
@@ -27,16 +30,6 @@ RemotingCommand route_request(std::int32_t opaque) {
   request.opaque = opaque;
   request.ext_fields["topic"] = "AclTopic";
   return request;
-}
-
-RemotingCommand exchange(const std::string& address, const RemotingCommand& request) {
-  TestSocket socket(address);
-  REQUIRE(socket.connected());
-  REQUIRE(socket.send(request));
-  RemotingCommand response;
-  REQUIRE(socket.read_frame(response) == TestSocket::Read::kFrame);
-  CHECK(response.opaque == request.opaque);
-  return response;
 }
 
 }  // namespace
@@ -56,10 +49,10 @@ TEST_CASE("cluster ACL: --acl account parsing", "[cluster][acl]") {
 }
 
 TEST_CASE("cluster ACL: the guard's verdicts", "[cluster][acl]") {
-  const AclGuard off({});
+  const AclGuard off({}, AclVersion::k2_0);
   CHECK_FALSE(off.authenticate(route_request(1)).has_value());
 
-  const AclGuard guard({AclAccount{"rocketmq2", "12345678"}});
+  const AclGuard guard({AclAccount{"rocketmq2", "12345678"}}, AclVersion::k2_0);
   RemotingCommand signed_request = route_request(1);
   sign_request(signed_request, kGood);
   CHECK_FALSE(guard.authenticate(signed_request).has_value());
@@ -90,21 +83,21 @@ TEST_CASE("cluster ACL: the guard's verdicts", "[cluster][acl]") {
 TEST_CASE("cluster ACL: name server and broker answer NO_PERMISSION unless signed", "[cluster][acl]") {
   RunningCluster cluster(acl_cluster_options());
 
-  const RemotingCommand unsigned_route = exchange(cluster.namesrv(), route_request(10));
+  const RemotingCommand unsigned_route = round_trip_once(cluster.namesrv(), route_request(10));
   CHECK(unsigned_route.code == response_code::kNoPermission);
   CHECK(unsigned_route.remark.value_or("").rfind("[AUTHENTICATION_FAILED]", 0) == 0);
 
   RemotingCommand signed_route = route_request(11);
   sign_request(signed_route, kGood);
-  CHECK(exchange(cluster.namesrv(), signed_route).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.namesrv(), signed_route).code == response_code::kSuccess);
 
   RemotingCommand bad_send = send_request("AclTopic", 0, 12);
   sign_request(bad_send, AclCredentials{"rocketmq2", "not-the-secret", ""});
-  CHECK(exchange(cluster.broker(0), bad_send).code == response_code::kNoPermission);
+  CHECK(round_trip_once(cluster.broker(0), bad_send).code == response_code::kNoPermission);
 
   RemotingCommand good_send = send_request("AclTopic", 0, 13);
   sign_request(good_send, kGood);
-  CHECK(exchange(cluster.broker(0), good_send).code == response_code::kSuccess);
+  CHECK(round_trip_once(cluster.broker(0), good_send).code == response_code::kSuccess);
 
   // Denied sends never reach the store: only the signed one was kept.
   const auto messages = cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}});
@@ -122,4 +115,52 @@ TEST_CASE("cluster ACL: a RemotingClient with the signing hook gets through", "[
   auto denied = plain.invoke_sync(cluster.namesrv(), route_request(0), Milliseconds(3000));
   REQUIRE(denied.ok());
   CHECK(denied->code == response_code::kNoPermission);
+}
+
+TEST_CASE("cluster ACL 1.0: the guard's verdicts carry the 4.9.8 AclException texts", "[cluster][acl]") {
+  CHECK(default_acl_version(ServerVersion::k4_9_8) == AclVersion::k1_0);
+  CHECK(default_acl_version(ServerVersion::k5_3_3) == AclVersion::k2_0);
+  const AclGuard guard({AclAccount{"rocketmq2", "12345678"}}, AclVersion::k1_0);
+  RemotingCommand signed_request = route_request(1);
+  sign_request(signed_request, kGood);
+  CHECK_FALSE(guard.authenticate(signed_request).has_value());
+
+  const std::string prefix = "org.apache.rocketmq.acl.common.AclException: ";
+  auto verdict = [&guard](const RemotingCommand& request) {
+    auto denied = guard.authenticate(request);
+    REQUIRE(denied.has_value());
+    CHECK(denied->code == response_code::kSystemError);
+    return denied->message;
+  };
+  CHECK(verdict(route_request(2)) == prefix + "No accessKey is configured");
+  RemotingCommand stranger = route_request(3);
+  sign_request(stranger, AclCredentials{"stranger", "12345678", ""});
+  CHECK(verdict(stranger) == prefix + "No acl config for stranger");
+  RemotingCommand wrong_secret = route_request(4);
+  sign_request(wrong_secret, AclCredentials{"rocketmq2", "wrong-secret", ""});
+  CHECK(verdict(wrong_secret) == prefix + "Check signature failed for accessKey=rocketmq2");
+  RemotingCommand unsigned_key = route_request(5);
+  unsigned_key.ext_fields["AccessKey"] = "rocketmq2";
+  CHECK(verdict(unsigned_key) == prefix + "Check signature failed for accessKey=rocketmq2");
+}
+
+TEST_CASE("cluster ACL 1.0: the name server checks nothing, brokers answer SYSTEM_ERROR in JSON",
+          "[cluster][acl]") {
+  RunningCluster cluster(acl_cluster_options(AclVersion::k1_0));
+  CHECK(cluster.ready().at("acl") == "1.0");
+  CHECK(round_trip_once(cluster.namesrv(), route_request(10)).code == response_code::kSuccess);
+
+  RemotingCommand bad_send = send_request("AclTopic", 0, 12);
+  bad_send.serialize_type = SerializeType::kRocketMQ;
+  sign_request(bad_send, AclCredentials{"rocketmq2", "not-the-secret", ""});
+  const RemotingCommand refused = round_trip_once(cluster.broker(0), bad_send);
+  CHECK(refused.code == response_code::kSystemError);
+  CHECK(refused.remark ==
+        "org.apache.rocketmq.acl.common.AclException: Check signature failed for accessKey=rocketmq2");
+  CHECK(refused.serialize_type == SerializeType::kJson);
+
+  RemotingCommand good_send = send_request("AclTopic", 0, 13);
+  sign_request(good_send, kGood);
+  CHECK(round_trip_once(cluster.broker(0), good_send).code == response_code::kSuccess);
+  CHECK(cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}}).at("messages").size() == 1);
 }

@@ -8,6 +8,8 @@
 
 using namespace mqsend;
 using mqsend::cluster_test::RunningCluster;
+using mqsend::cluster_test::fault;
+using mqsend::cluster_test::round_trip;
 using mqsend::cluster_test::send_request;
 using mqsend::cluster_test::TestSocket;
 
@@ -20,26 +22,11 @@ ClusterOptions one_broker() {
   return options;
 }
 
-// Sends one request and expects its answer.
-RemotingCommand round_trip(TestSocket& socket, const RemotingCommand& request) {
-  REQUIRE(socket.send(request));
-  RemotingCommand response;
-  REQUIRE(socket.read_frame(response) == TestSocket::Read::kFrame);
-  CHECK(response.opaque == request.opaque);
-  return response;
-}
-
 RemotingCommand route_request(const std::string& topic, std::int32_t opaque) {
   RemotingCommand request = RemotingCommand::request(request_code::kGetRouteInfoByTopic);
   request.opaque = opaque;
   request.ext_fields = {{"topic", topic}};
   return request;
-}
-
-nlohmann::json fault(const std::string& target, nlohmann::json spec) {
-  spec["cmd"] = "fault";
-  spec["target"] = target;
-  return spec;
 }
 
 }  // namespace

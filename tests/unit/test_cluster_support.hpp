@@ -165,12 +165,64 @@ class RunningCluster {
     return nlohmann::json::parse(*line);
   }
 
+  // Polls the request log until `target` has logged `count` requests (3 s at most).
+  bool wait_for_requests(const std::string& target, std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (control({{"cmd", "log"}, {"target", target}}).at("log").size() >= count) return true;
+    }
+    return false;
+  }
+
  private:
   Cluster cluster_;
   nlohmann::json ready_;
   std::thread thread_;
   std::unique_ptr<TestSocket> control_;
 };
+
+// Sends one request and expects its answer.
+inline RemotingCommand round_trip(TestSocket& socket, const RemotingCommand& request) {
+  REQUIRE(socket.send(request));
+  RemotingCommand response;
+  REQUIRE(socket.read_frame(response) == TestSocket::Read::kFrame);
+  CHECK(response.opaque == request.opaque);
+  return response;
+}
+
+// round_trip on a connection of its own.
+inline RemotingCommand round_trip_once(const std::string& address, const RemotingCommand& request) {
+  TestSocket socket(address);
+  REQUIRE(socket.connected());
+  return round_trip(socket, request);
+}
+
+// A control-channel fault command.
+inline nlohmann::json fault(const std::string& target, nlohmann::json spec) {
+  spec["cmd"] = "fault";
+  spec["target"] = target;
+  return spec;
+}
+
+// The name server of the route captures: broker-a 10911 and broker-b 10921 registered in this
+// order, VecTopic with 4 queues on each, TBW102 with perm 7 and 8 queues on each.
+inline NameServer captured_name_server(bool legacy, ServerVersion version = ServerVersion::k4_9_8) {
+  NameServer name_server(version, legacy);
+  for (const auto& [name, address] : {std::pair<std::string, std::string>{"broker-a", "127.0.0.1:10911"},
+                                      {"broker-b", "127.0.0.1:10921"}}) {
+    name_server.register_broker("DefaultCluster", name, kMasterBrokerId, address);
+    TopicConfig topic;
+    topic.name = "VecTopic";
+    topic.read_queue_nums = topic.write_queue_nums = 4;
+    name_server.register_topic(name, topic);
+    TopicConfig tbw102;
+    tbw102.name = "TBW102";
+    tbw102.read_queue_nums = tbw102.write_queue_nums = 8;
+    tbw102.perm = 7;
+    name_server.register_topic(name, tbw102);
+  }
+  return name_server;
+}
 
 // A SEND_MESSAGE_V2 request for `topic` / `queue_id` with a small body.
 inline RemotingCommand send_request(const std::string& topic, int queue_id, std::int32_t opaque,

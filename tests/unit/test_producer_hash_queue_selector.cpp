@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "client/common/java_string_hash.hpp"
 #include "client/producer/hash_queue_selector.hpp"
 
 using mqsend::java_string_hash;

@@ -8,12 +8,7 @@
 
 namespace mqsend {
 
-// Java's String.hashCode() of the string `utf8` decodes to: s[0]*31^(n-1) + ... + s[n-1] over
-// its UTF-16 code units, with 32-bit overflow. A byte that is not valid UTF-8 counts as
-// U+FFFD, as new String(bytes, UTF_8) replaces it.
-std::int32_t java_string_hash(std::string_view utf8);
-
-// SelectMessageQueueByHash: hash % size (Java's remainder keeps the dividend's sign), then
+// SelectMessageQueueByHash: java_string_hash(key) % size (Java's remainder keeps the dividend's sign), then
 // Math.abs when negative. `queue_count` > 0.
 std::size_t queue_index_for_key(std::string_view sharding_key, std::size_t queue_count);
 

@@ -7,6 +7,7 @@ inline constexpr int kUpdateAndCreateTopic = 17;
 inline constexpr int kHeartBeat = 34;
 inline constexpr int kUnregisterClient = 35;
 inline constexpr int kGetRouteInfoByTopic = 105;
+inline constexpr int kGetBrokerClusterInfo = 106;
 inline constexpr int kSendMessageV2 = 310;
 inline constexpr int kRecallMessage = 370;  // 5.3: cancel a timer message by its recall handle
 inline constexpr int kSendBatchMessage = 320;

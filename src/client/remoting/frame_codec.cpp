@@ -31,13 +31,13 @@ Status check_frame_length(std::int64_t length) {
 
 }  // namespace
 
-void encode_frame(const RemotingCommand& command, std::string& out) {
+void encode_frame(const RemotingCommand& command, std::string& out, const ExtFieldOrder* order) {
   const std::size_t start = out.size();
   out.append(2 * kWordSize, '\0');  // length and header-length words, filled in below
   if (command.serialize_type == SerializeType::kRocketMQ) {
-    encode_binary_header(command, out);
+    encode_binary_header(command, out, order);
   } else {
-    encode_json_header(command, out);
+    encode_json_header(command, out, order);
   }
   // Precondition (callers validate sizes): the header fits 24 bits, the frame kMaxFrameLength.
   const std::size_t header_length = out.size() - start - 2 * kWordSize;

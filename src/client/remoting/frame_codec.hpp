@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "client/common/error.hpp"
+#include "client/remoting/header_codec.hpp"
 #include "client/remoting/remoting_command.hpp"
 
 namespace mqsend {
@@ -17,7 +18,9 @@ inline constexpr std::int64_t kMaxFrameLength = 16777216 - 4;
 
 // Appends the whole frame (length word included) to `out`. The caller keeps the command within
 // the limits (header below 16 MiB, length at most kMaxFrameLength): producers validate sizes first.
-void encode_frame(const RemotingCommand& command, std::string& out);
+// `order`: the extFields order (header_codec.hpp), by key when null.
+void encode_frame(const RemotingCommand& command, std::string& out,
+                  const ExtFieldOrder* order = nullptr);
 std::string encode_frame(const RemotingCommand& command);
 
 // Decodes the bytes after the length word (header-length word, header, body).

@@ -183,9 +183,18 @@ Status decode_binary_ext_fields(std::string_view entries, std::map<std::string, 
   return std::nullopt;
 }
 
+template <typename Visit>
+void for_each_ext_field(const RemotingCommand& command, const ExtFieldOrder* order, Visit visit) {
+  if (order) {
+    for (const auto* entry : *order) visit(entry->first, entry->second);
+  } else {
+    for (const auto& [key, value] : command.ext_fields) visit(key, value);
+  }
+}
+
 }  // namespace
 
-void encode_json_header(const RemotingCommand& command, std::string& out) {
+void encode_json_header(const RemotingCommand& command, std::string& out, const ExtFieldOrder* order) {
   out.reserve(out.size() + estimated_json_size(command));
   // Keys in fastjson's alphabetical order (protocol reference 10.1).
   out += "{\"code\":";
@@ -193,13 +202,13 @@ void encode_json_header(const RemotingCommand& command, std::string& out) {
   if (!command.ext_fields.empty()) {
     out += ",\"extFields\":{";
     bool first = true;
-    for (const auto& [key, value] : command.ext_fields) {
+    for_each_ext_field(command, order, [&out, &first](const std::string& key, const std::string& value) {
       if (!first) out.push_back(',');
       first = false;
       append_json_string(out, key);
       out.push_back(':');
       append_json_string(out, value);
-    }
+    });
     out.push_back('}');
   }
   out += ",\"flag\":";
@@ -234,7 +243,8 @@ Status decode_json_header(std::string_view header, RemotingCommand& command) {
   return std::nullopt;
 }
 
-void encode_binary_header(const RemotingCommand& command, std::string& out) {
+void encode_binary_header(const RemotingCommand& command, std::string& out,
+                          const ExtFieldOrder* order) {
   const bool has_remark = command.remark && !command.remark->empty();
   std::size_t ext_length = 0;
   for (const auto& [key, value] : command.ext_fields) {
@@ -255,13 +265,13 @@ void encode_binary_header(const RemotingCommand& command, std::string& out) {
     append_be32(out, 0);
   }
   append_be32(out, static_cast<std::uint32_t>(ext_length));
-  for (const auto& [key, value] : command.ext_fields) {
-    if (!is_encodable_entry(key, value)) continue;
+  for_each_ext_field(command, order, [&out](const std::string& key, const std::string& value) {
+    if (!is_encodable_entry(key, value)) return;
     append_be16(out, static_cast<std::uint16_t>(key.size()));
     out += key;
     append_be32(out, static_cast<std::uint32_t>(value.size()));
     out += value;
-  }
+  });
 }
 
 Status decode_binary_header(std::string_view header, RemotingCommand& command) {

@@ -205,28 +205,32 @@ Result<TopicRouteData> parse_topic_route_data(std::string_view text) {
   return parse_route_object(root);
 }
 
-std::string serialize_topic_route_data(const TopicRouteData& route, bool legacy_integer_keys) {
+void append_broker_data_json(std::string& out, const BrokerData& broker, RouteJsonStyle style) {
+  out.append("{\"brokerAddrs\":{");
+  bool first = true;
+  for (const auto& [id, address] : broker.broker_addrs) {
+    if (!first) out.push_back(',');
+    first = false;
+    if (!style.legacy_integer_keys) out.push_back('"');
+    append_json_int(out, id);
+    if (!style.legacy_integer_keys) out.push_back('"');
+    out.push_back(':');
+    append_json_string(out, address);
+  }
+  out.append("},\"brokerName\":");
+  append_json_string(out, broker.broker_name);
+  out.append(",\"cluster\":");
+  append_json_string(out, broker.cluster);
+  if (style.acting_master_field) out.append(",\"enableActingMaster\":false");
+  out.push_back('}');
+}
+
+std::string serialize_topic_route_data(const TopicRouteData& route, RouteJsonStyle style) {
   std::string out;
   out.append("{\"brokerDatas\":[");
   for (std::size_t i = 0; i < route.broker_datas.size(); ++i) {
-    const BrokerData& broker = route.broker_datas[i];
     if (i > 0) out.push_back(',');
-    out.append("{\"brokerAddrs\":{");
-    bool first = true;
-    for (const auto& [id, address] : broker.broker_addrs) {
-      if (!first) out.push_back(',');
-      first = false;
-      if (!legacy_integer_keys) out.push_back('"');
-      append_json_int(out, id);
-      if (!legacy_integer_keys) out.push_back('"');
-      out.push_back(':');
-      append_json_string(out, address);
-    }
-    out.append("},\"brokerName\":");
-    append_json_string(out, broker.broker_name);
-    out.append(",\"cluster\":");
-    append_json_string(out, broker.cluster);
-    out.push_back('}');
+    append_broker_data_json(out, route.broker_datas[i], style);
   }
   out.append("],\"filterServerTable\":{}");
   if (!route.order_topic_conf.empty()) {

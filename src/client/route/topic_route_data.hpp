@@ -63,8 +63,20 @@ struct TopicRouteData {
 // error_code::kProtocolError; no exception escapes.
 Result<TopicRouteData> parse_topic_route_data(std::string_view json);
 
-// As the Java name server writes it: fields sorted, "filterServerTable":{}; with
-// `legacy_integer_keys` the brokerAddrs keys are bare integers ({0:"..."}), else quoted.
-std::string serialize_topic_route_data(const TopicRouteData& route, bool legacy_integer_keys);
+// How a Java name server writes route JSON.
+struct RouteJsonStyle {
+  bool legacy_integer_keys = false;   // brokerAddrs keys bare ({0:"..."}), else quoted
+  bool acting_master_field = false;   // 5.x: "enableActingMaster":false in every BrokerData
+};
+
+// As the Java name server writes it: fields sorted, "filterServerTable":{}, lists in the
+// route's order.
+std::string serialize_topic_route_data(const TopicRouteData& route, RouteJsonStyle style);
+inline std::string serialize_topic_route_data(const TopicRouteData& route, bool legacy_integer_keys) {
+  return serialize_topic_route_data(route, RouteJsonStyle{legacy_integer_keys, false});
+}
+
+// One BrokerData object as in a route (also the values of a ClusterInfo's brokerAddrTable).
+void append_broker_data_json(std::string& out, const BrokerData& broker, RouteJsonStyle style);
 
 }  // namespace mqsend
