@@ -12,7 +12,7 @@ _mqsend() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     for ((i = 1; i < COMP_CWORD; i++)); do
-        [[ ${COMP_WORDS[i]} == probe ]] && command=probe
+        [[ ${COMP_WORDS[i]} == probe || ${COMP_WORDS[i]} == recall ]] && command=${COMP_WORDS[i]}
     done
 
     case $prev in
@@ -24,7 +24,7 @@ _mqsend() {
         --file|-l|--input-file|--failed-output|--config|--secret-key-file|--tls-ca|--tls-cert|--tls-key)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         -n|--namesrv|-t|--topic|--tags|-k|--keys|--shard-key|-g|--group|--namespace|-m|--message|-p|--property|\
-        --timeout|--retries|--async-retries|--route-refresh|--delay-level|--compress-level|--compress-over|--max-size|\
+        --timeout|--retries|--async-retries|--route-refresh|--delay-level|--deliver-at|--delay|--compress-level|--compress-over|--max-size|\
         --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
         --batch|--batch-bytes|--batch-linger|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
         --access-key|--secret-key)
@@ -34,15 +34,15 @@ _mqsend() {
     if [[ $cur == -* ]]; then
         local cache=_mqsend_flags_$command
         if [[ -z ${!cache} ]]; then
-            if [[ $command == probe ]]; then
-                printf -v "$cache" '%s' "$(_mqsend_flags "${COMP_WORDS[0]}" probe)"
+            if [[ $command != send ]]; then
+                printf -v "$cache" '%s' "$(_mqsend_flags "${COMP_WORDS[0]}" "$command")"
             else
                 printf -v "$cache" '%s' "$(_mqsend_flags "${COMP_WORDS[0]}")"
             fi
         fi
         COMPREPLY=($(compgen -W "${!cache}" -- "$cur"))
     elif [[ $command == send ]]; then
-        COMPREPLY=($(compgen -W 'probe' -- "$cur"))
+        COMPREPLY=($(compgen -W 'probe recall' -- "$cur"))
     fi
 }
 complete -F _mqsend mqsend

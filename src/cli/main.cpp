@@ -12,6 +12,7 @@
 #include "cli/layered_settings.hpp"
 #include "cli/options.hpp"
 #include "cli/probe.hpp"
+#include "cli/recall.hpp"
 #include "cli/send_run.hpp"
 
 int main(int argc, char** argv) {
@@ -44,5 +45,6 @@ int main(int argc, char** argv) {
     return cli::exit_code::kUsage;
   }
   if (command_line.probe_chosen()) return cli::run_probe(command_line.options, command_line.probe);
+  if (command_line.recall_chosen()) return cli::run_recall(command_line.options, command_line.recall_handles);
   return cli::run_send(command_line.options);
 }

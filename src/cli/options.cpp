@@ -211,6 +211,20 @@ void define_probe_command(CLI::App& app, CommandLine& command_line) {
   command_line.probe_command = probe;
 }
 
+void define_recall_command(CLI::App& app, CommandLine& command_line) {
+  CLI::App* recall = app.add_subcommand(
+      "recall",
+      "Cancel timer messages (RocketMQ 5.3 RECALL_MESSAGE) by the recallHandle their sends were "
+      "answered with; one result line per handle");
+  recall->footer("Exit codes: 0 every handle recalled, 1 some, 4 none, 2 usage error.");
+  recall->option_defaults()->always_capture_default();
+  define_common_options(*recall, command_line);
+  recall->add_option("handles", command_line.recall_handles, "Recall handles (from --json's recallHandle)")
+      ->required()
+      ->type_name("HANDLE");
+  command_line.recall_command = recall;
+}
+
 }  // namespace
 
 void define_common_options(CLI::App& app, CommandLine& command_line) {
@@ -247,17 +261,23 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
       "mqsend: send messages to an Apache RocketMQ cluster.\n"
       "Without -m, --file or -l, every line of standard input is one message "
       "(CRLF handled, empty lines skipped).\n"
-      "'mqsend probe --help' describes the smoke test.");
+      "'mqsend probe --help' describes the smoke test, 'mqsend recall --help' the recall of "
+      "timer messages.");
   app.footer(std::string(exit_code_help()) + configuration_help());
   app.option_defaults()->always_capture_default();
   define_common_options(app, command_line);
   define_send_options(app, command_line.options);
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
   define_probe_command(app, command_line);
+  define_recall_command(app, command_line);
 }
 
 bool CommandLine::probe_chosen() const {
   return probe_command != nullptr && probe_command->parsed();
+}
+
+bool CommandLine::recall_chosen() const {
+  return recall_command != nullptr && recall_command->parsed();
 }
 
 std::string missing_required(const CommandLine& command_line) {

@@ -90,8 +90,11 @@ struct CommandLine {
   std::string config_file;      // --config (the file layer; see layered_settings.hpp)
   bool print_config = false;    // --print-config
   CLI::App* probe_command = nullptr;  // set by define_command_line; parsed() when chosen
+  std::vector<std::string> recall_handles;  // `mqsend recall HANDLE...`
+  CLI::App* recall_command = nullptr;
 
   bool probe_chosen() const;
+  bool recall_chosen() const;
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,

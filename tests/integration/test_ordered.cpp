@@ -143,7 +143,7 @@ TEST_CASE("ordered: async sends keep one message in flight per queue", "[integra
   CHECK(run.elapsed < std::chrono::milliseconds(12 * 150));
 }
 
-TEST_CASE("ordered: a failed send stops its key; the key's later records fail unsent, in order", "[integration][ordered]") {
+TEST_CASE("ordered: a failed send stops its key, whose later records fail unsent in order", "[integration][ordered]") {
   TestCluster cluster = ordered_cluster();
   // The next send to broker-a fails with a code an unordered send would retry elsewhere.
   REQUIRE(cluster.control({{"cmd", "fault"}, {"target", "broker-a"}, {"fault", "code"}, {"code", "SYSTEM_ERROR"}, {"count", 1}})

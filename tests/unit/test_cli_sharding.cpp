@@ -30,7 +30,7 @@ TEST_CASE("sharding: without a rule a record is ordered only by its own key", "[
   CHECK(rule.key_for(std::string("own"), Message{}).value() == std::optional<std::string>("own"));
 }
 
-TEST_CASE("sharding: --shard-key, --shard-by keys|tags; the record's own key first", "[cli][ordered]") {
+TEST_CASE("sharding: --shard-key, --shard-by keys|tags, the record's own key first", "[cli][ordered]") {
   CliOptions options;
   options.shard_key = "fixed";
   CHECK(rule_for(options).key_for(std::nullopt, Message{}).value() == std::optional<std::string>("fixed"));
