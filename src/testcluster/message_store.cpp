@@ -1,7 +1,8 @@
 #include "testcluster/message_store.hpp"
 
-#include "client/producer/properties.hpp"
 #include "client/common/base64.hpp"
+#include "client/producer/compression.hpp"
+#include "client/producer/properties.hpp"
 
 namespace mqsend {
 
@@ -15,7 +16,7 @@ void MessageStore::add(StoredMessage message) {
 nlohmann::json MessageStore::to_json(const StoredMessage& message) {
   nlohmann::json properties = nlohmann::json::object();
   for (const auto& [key, value] : decode_properties(message.properties)) properties[key] = value;
-  return {{"broker", message.broker},
+  nlohmann::json stored = {{"broker", message.broker},
           {"topic", message.topic},
           {"queue_id", message.queue_id},
           {"queue_offset", message.queue_offset},
@@ -31,6 +32,18 @@ nlohmann::json MessageStore::to_json(const StoredMessage& message) {
           {"store_timestamp", message.store_timestamp},
           {"producer_group", message.producer_group},
           {"request_code", message.request_code}};
+  // As a consumer reads it (MessageDecoder with CompressionType.findByValue): the sysFlag's
+  // type bits pick zlib (0 or 3), LZ4 (1) or Zstandard (2).
+  if ((message.sys_flag & sys_flag::kCompressed) != 0) {
+    constexpr std::size_t kDecodedLimit = 64 * 1024 * 1024;
+    auto decoded = decompress_body(message.sys_flag, message.body, kDecodedLimit);
+    if (decoded) {
+      stored["body_decoded"] = base64_encode(decoded.value());
+    } else {
+      stored["body_decode_error"] = decoded.error().message;
+    }
+  }
+  return stored;
 }
 
 }  // namespace mqsend

@@ -57,6 +57,8 @@ TEST_CASE("compression types: each is stored with its sysFlag bits and decodes t
     auto decoded = mqsend::decompress_body(c.sys_flag, wire, 1 << 20);
     REQUIRE(decoded);
     CHECK(decoded.value() == body);
+    // The cluster decodes each type too, as a consumer would.
+    CHECK(base64_decode(stored[0].at("body_decoded").get<std::string>()) == body);
   }
   // Under --compress-over a body goes as it is, whatever the type.
   REQUIRE(cluster.control({{"cmd", "reset_messages"}}).at("ok") == true);
