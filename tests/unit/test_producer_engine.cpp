@@ -38,22 +38,6 @@ ProducerOptions options_for(const FakeNameServer& name_server, Milliseconds time
   return options;
 }
 
-Message message(const std::string& body) {
-  Message built;
-  built.topic = "T";
-  built.body = body;
-  return built;
-}
-
-bool wait_for_requests(const FakeNameServer& server, std::size_t count) {
-  const auto limit = std::chrono::steady_clock::now() + 5s;
-  while (server.requests().size() < count) {
-    if (std::chrono::steady_clock::now() > limit) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-
 struct Reported {
   std::vector<SendOutcome> outcomes;
   std::vector<std::thread::id> threads;

@@ -26,26 +26,10 @@ TopicRouteData one_broker_two_queues(const std::string& broker_address) {
   return route;
 }
 
-Message message(const std::string& body) {
-  Message built;
-  built.topic = "T";
-  built.body = body;
-  return built;
-}
-
 std::string queue_of(const RemotingCommand& request) {
   const std::string* queue = request.field("e");
   if (!queue) queue = request.field("queueId");
   return queue ? *queue : "?";
-}
-
-bool wait_for_requests(const FakeNameServer& server, std::size_t count) {
-  const auto limit = std::chrono::steady_clock::now() + 5s;
-  while (server.requests().size() < count) {
-    if (std::chrono::steady_clock::now() > limit) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
 }
 
 ProducerOptions options_for(const FakeNameServer& name_server) {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/producer/message.hpp"
 #include "client/remoting/codes.hpp"
 #include "client/remoting/frame_codec.hpp"
 #include "client/remoting/remoting_command.hpp"
@@ -142,6 +143,24 @@ inline FakeNameServer::Handler serve_routes(std::map<std::string, TopicRouteData
 }
 
 inline std::optional<RemotingCommand> stay_silent(const RemotingCommand&) { return std::nullopt; }
+
+// Waits up to 5 s until `server` has received `count` requests.
+inline bool wait_for_requests(const FakeNameServer& server, std::size_t count) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.requests().size() < count) {
+    if (std::chrono::steady_clock::now() > limit) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// A message to topic "T", the topic the producer tests route.
+inline Message message(const std::string& body) {
+  Message built;
+  built.topic = "T";
+  built.body = body;
+  return built;
+}
 
 using Clock = std::chrono::steady_clock;
 using Topics = std::vector<std::string>;
