@@ -141,14 +141,16 @@ RouteJsonStyle NameServer::route_style(bool legacy_integer_keys) const {
 
 RemotingCommand NameServer::handle_route_request(const RemotingCommand& request) const {
   const std::string* topic = request.field("topic");
-  if (!topic) {
+  // decodeCommandCustomHeader checks @CFNotNull fields only when the request has extFields:
+  // with none at all the topic is null, and no route has that name.
+  if (!topic && !request.ext_fields.empty()) {
     return framework_response(request, response_code::kSystemError,
                               "the custom field <topic> is null");
   }
-  auto found = route(*topic);
+  auto found = topic ? route(*topic) : std::nullopt;
   if (!found) {
     return server_response(request, response_code::kTopicNotExist,
-                           "No topic route info in name server for the topic: " + *topic +
+                           "No topic route info in name server for the topic: " + (topic ? *topic : "null") +
                                std::string(faq_apply_topic_suffix()));
   }
   const bool standard = !legacy_route_json_ && (request.version >= kStandardJsonVersion ||

@@ -160,3 +160,20 @@ TEST_CASE("name server answers an injected response code to the next route reque
   CHECK(response->code == response_code::kSuccess);
   CHECK_FALSE(response->body.empty());
 }
+
+TEST_CASE("name server: a route request without a topic is answered as for the topic null", "[cluster]") {
+  NameServer name_server = captured_cluster(false);
+  RemotingCommand request;
+  request.code = request_code::kGetRouteInfoByTopic;
+  request.opaque = 7;
+  const auto no_fields = name_server.handle(request);
+  REQUIRE(no_fields);
+  CHECK(no_fields->code == response_code::kTopicNotExist);
+  CHECK(no_fields->remark.value_or("").rfind("No topic route info in name server for the topic: null", 0) == 0);
+  // With other fields but no topic, the header check refuses it.
+  request.ext_fields = {{"acceptStandardJsonOnly", "true"}};
+  const auto other_fields = name_server.handle(request);
+  REQUIRE(other_fields);
+  CHECK(other_fields->code == response_code::kSystemError);
+  CHECK(other_fields->remark.value_or("").find("the custom field <topic> is null") != std::string::npos);
+}
