@@ -683,7 +683,11 @@ RemotingCommand Broker::handle_unregister(const RemotingCommand& request) {
                               "the custom field <clientID> is null");
   }
   clients_.erase(*client_id);
-  return server_response(request, response_code::kSuccess);
+  // ClientManageProcessor.unregisterClient: createResponseCommand(UnregisterClientResponseHeader
+  // .class), a header without fields, so fastjson writes "extFields":{}.
+  RemotingCommand response = server_response(request, response_code::kSuccess);
+  response.empty_ext_fields_written = true;
+  return response;
 }
 
 // AdminBrokerProcessor.updateAndCreateTopic (4.9.8): validateTopic, then isSystemTopic (which

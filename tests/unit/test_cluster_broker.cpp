@@ -7,6 +7,7 @@
 #include "client/producer/compression.hpp"
 #include "client/producer/properties.hpp"
 #include "client/remoting/codes.hpp"
+#include "client/remoting/header_codec.hpp"
 #include "test_cluster_broker_support.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/name_server.hpp"
@@ -174,8 +175,13 @@ TEST_CASE("broker answers heartbeat and unknown codes like the real broker", "[c
 
   RemotingCommand unregister = RemotingCommand::request(request_code::kUnregisterClient);
   unregister.ext_fields = {{"clientID", "127.0.0.1@vectors"}, {"producerGroup", "VectorPG"}};
-  CHECK(fixture.answer(unregister).code == response_code::kSuccess);
+  const RemotingCommand unregistered = fixture.answer(unregister);
+  CHECK(unregistered.code == response_code::kSuccess);
   CHECK(fixture.broker->status().at("clients").empty());
+  // A response built from an empty custom header: "extFields":{} on the wire, as 4.9.8 writes.
+  std::string header;
+  encode_json_header(unregistered, header);
+  CHECK(header.find("\"extFields\":{}") != std::string::npos);
 }
 
 TEST_CASE("broker applies the other 4.9 send checks", "[cluster]") {

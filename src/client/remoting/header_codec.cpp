@@ -199,7 +199,7 @@ void encode_json_header(const RemotingCommand& command, std::string& out, const 
   // Keys in fastjson's alphabetical order (protocol reference 10.1).
   out += "{\"code\":";
   append_json_int(out, command.code);
-  if (!command.ext_fields.empty()) {
+  if (!command.ext_fields.empty() || command.empty_ext_fields_written) {
     out += ",\"extFields\":{";
     bool first = true;
     for_each_ext_field(command, order, [&out, &first](const std::string& key, const std::string& value) {

@@ -33,6 +33,9 @@ struct RemotingCommand {
   std::optional<std::string> remark;
   // Sorted by key: the order fastjson writes, which makes encoded frames reproducible.
   std::map<std::string, std::string> ext_fields;
+  // JSON: write "extFields":{} even with no fields, as a Java response built from an empty
+  // custom header class does (the test cluster's UNREGISTER_CLIENT answer).
+  bool empty_ext_fields_written = false;
   std::string body;
   SerializeType serialize_type = SerializeType::kJson;
 
