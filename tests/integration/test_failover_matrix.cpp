@@ -580,8 +580,11 @@ TEST_CASE("matrix: a broker stopped mid-stream loses no record", "[integration][
     CHECK_FALSE(stored_on[static_cast<std::size_t>(i)].empty());
     if (i >= kFirstPhase) CHECK(stored_on[static_cast<std::size_t>(i)] == kHealthy);
   }
-  // Sync sends one at a time: only the first record after the stop tried broker-a.
-  if (mode == "sync") CHECK(first_burst_tried_stopped == 1);
+  // Sync sends one at a time: the first record whose connect to broker-a is refused makes it
+  // skipped. One record before it may still have found the old connection open (its close not
+  // yet read by mqsend's I/O thread on a loaded machine): that write fails, goes to broker-b,
+  // and does not count as a refused connect.
+  if (mode == "sync") CHECK(first_burst_tried_stopped <= 2);
 }
 
 // BUG (open, transport: src/client/remoting/connection.cpp): when the broker closes a connection
