@@ -105,6 +105,16 @@ int main(int argc, char** argv) {
                  "ACCESS_KEY:SECRET_KEY (repeatable): ACL mode, every request must be signed by "
                  "one of these accounts")
       ->take_all();
+  std::vector<std::string> acl_topic_perm_flags;
+  app.add_option("--acl-topic-perm", acl_topic_perm_flags,
+                 "ACCESS_KEY:TOPIC=DENY|PUB|SUB|PUB|SUB (repeatable): ACL 1.0 topicPerms of an --acl "
+                 "account; a send needs PUB")
+      ->take_all();
+  std::string acl_default_topic_perm;
+  app.add_option("--acl-default-topic-perm", acl_default_topic_perm,
+                 "ACL 1.0 defaultTopicPerm of every --acl account (default PUB|SUB; the sample "
+                 "plain_acl.yml has DENY)")
+      ->type_name("PERM");
   const std::map<std::string, mqsend::AclVersion> acl_versions{{"1.0", mqsend::AclVersion::k1_0},
                                                                {"2.0", mqsend::AclVersion::k2_0}};
   mqsend::AclVersion acl_version = mqsend::AclVersion::k1_0;
@@ -184,6 +194,20 @@ int main(int argc, char** argv) {
       return 2;
     }
     options.acl_accounts.push_back(*account);
+  }
+  if (!acl_default_topic_perm.empty()) {
+    const auto perm = mqsend::parse_acl_permission(acl_default_topic_perm);
+    if (!perm) {
+      std::cerr << "mqsend-testcluster: --acl-default-topic-perm wants DENY, PUB, SUB or PUB|SUB\n";
+      return 2;
+    }
+    for (auto& account : options.acl_accounts) account.default_topic_perm = *perm;
+  }
+  for (const std::string& flag : acl_topic_perm_flags) {
+    if (mqsend::Status error = mqsend::apply_acl_topic_perm(flag, options.acl_accounts)) {
+      std::cerr << "mqsend-testcluster: " << error->message << '\n';
+      return 2;
+    }
   }
 
   mqsend::Cluster cluster(options);

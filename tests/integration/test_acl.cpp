@@ -181,3 +181,20 @@ TEST_CASE("ACL 1.0 bad secret: the route resolves, the broker refuses with an Ac
   check_secret_hidden(run, kWrongSecret);
   CHECK(cluster.messages("AclTopic").empty());
 }
+
+TEST_CASE("ACL 1.0 topic permissions: a send needs PUB on its topic", "[integration][acl]") {
+  std::vector<std::string> args = acl_cluster_args("1.0");
+  args.insert(args.end(), {"--topic", "Audit:4", "--acl-default-topic-perm", "DENY", "--acl-topic-perm",
+                           kAccessKey + ":AclTopic=PUB|SUB", "--acl-topic-perm", kAccessKey + ":Audit=SUB"});
+  TestCluster cluster(args);
+  auto allowed = run_mqsend(with_namesrv(cluster, {"-t", "AclTopic", "-m", "x"}), "", credential_env(kAccessKey, kSecret));
+  INFO(allowed.err);
+  CHECK(allowed.exit_code == 0);
+  auto refused = run_mqsend(with_namesrv(cluster, {"-t", "Audit", "--retries", "0", "-m", "x"}), "",
+                            credential_env(kAccessKey, kSecret));
+  INFO(refused.err);
+  CHECK(refused.exit_code == 4);
+  CHECK(refused.err.find("[1 SYSTEM_ERROR]") != std::string::npos);
+  CHECK(refused.err.find("AclException: No default permission for topic:Audit") != std::string::npos);
+  CHECK(cluster.messages("Audit").empty());
+}

@@ -164,3 +164,35 @@ TEST_CASE("cluster ACL 1.0: the name server checks nothing, brokers answer SYSTE
   CHECK(round_trip_once(cluster.broker(0), good_send).code == response_code::kSuccess);
   CHECK(cluster.control({{"cmd", "messages"}, {"topic", "AclTopic"}}).at("messages").size() == 1);
 }
+
+TEST_CASE("cluster ACL 1.0: a send needs PUB on its topic, from topicPerms or defaultTopicPerm", "[cluster][acl]") {
+  std::vector<AclAccount> accounts{AclAccount{"rocketmq2", "12345678"}};
+  accounts[0].default_topic_perm = acl_perm::kDeny;
+  REQUIRE_FALSE(apply_acl_topic_perm("rocketmq2:Orders=PUB|SUB", accounts).has_value());
+  REQUIRE_FALSE(apply_acl_topic_perm("rocketmq2:Audit=SUB", accounts).has_value());
+  CHECK(apply_acl_topic_perm("nobody:Orders=PUB", accounts).has_value());  // no such account
+  CHECK(apply_acl_topic_perm("rocketmq2:Orders=WRITE", accounts).has_value());
+  CHECK(parse_acl_permission("SUB|PUB") == std::optional<std::uint8_t>(acl_perm::kPub | acl_perm::kSub));
+  const AclGuard guard(accounts, AclVersion::k1_0);
+  auto send_to = [](const std::string& topic, int code) {
+    RemotingCommand request = RemotingCommand::request(code);
+    request.ext_fields[code == request_code::kSendMessage ? "topic" : "b"] = topic;
+    sign_request(request, kGood);
+    return request;
+  };
+  CHECK_FALSE(guard.authenticate(send_to("Orders", request_code::kSendMessageV2)).has_value());
+  const auto sub_only = guard.authenticate(send_to("Audit", request_code::kSendMessage));
+  REQUIRE(sub_only.has_value());
+  CHECK(sub_only->message == "org.apache.rocketmq.acl.common.AclException: No default permission for topic:Audit");
+  const auto by_default = guard.authenticate(send_to("Other", request_code::kSendBatchMessage));
+  REQUIRE(by_default.has_value());
+  CHECK(by_default->message == "org.apache.rocketmq.acl.common.AclException: No default permission for topic:Other");
+  CHECK_FALSE(guard.authenticate([] {
+    RemotingCommand route = route_request(9);
+    sign_request(route, kGood);
+    return route;
+  }()).has_value());  // not a send: no topic permission needed
+  // The auth module (2.0) is not ACL 1.0's permission table.
+  const AclGuard module(accounts, AclVersion::k2_0);
+  CHECK_FALSE(module.authenticate(send_to("Other", request_code::kSendMessageV2)).has_value());
+}
