@@ -93,9 +93,17 @@ struct Message {
     set_property(property_key::kWait, wait ? "true" : "false");
   }
   // A 5.x timer message: one of the TIMER_ delivery properties is set.
+  // Asked for every message: one lookup, no temporary key. The three keys sort together,
+  // TIMER_DELAY_MS < TIMER_DELAY_SEC < TIMER_DELIVER_MS (then TIMER_DEL_...).
   bool is_timer() const {
-    return !property(property_key::kTimerDeliverMs).empty() || !property(property_key::kTimerDelaySec).empty() ||
-           !property(property_key::kTimerDelayMs).empty();
+    static const std::string first(property_key::kTimerDelayMs);
+    for (auto it = properties.lower_bound(first); it != properties.end() && it->first.rfind("TIMER_DEL", 0) == 0; ++it) {
+      if (it->first == property_key::kTimerDelayMs || it->first == property_key::kTimerDelaySec ||
+          it->first == property_key::kTimerDeliverMs) {
+        return true;
+      }
+    }
+    return false;
   }
   // Java Message.isWaitStoreMsgOK: true unless WAIT is "false".
   bool wait_store_msg_ok() const { return property(property_key::kWait) != "false"; }
