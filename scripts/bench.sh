@@ -178,7 +178,7 @@ awk 'BEGIN { srand(7); levels[0] = "INFO"; levels[1] = "WARN"; levels[2] = "ERRO
   printf "%s", substr(out, 1, 10240) }' >"$work/log-10k"
 stored_bytes() {
   cluster_control '{"cmd":"status"}' | grep -o '"commit_log_offset":[0-9]*' | cut -d: -f2 |
-    awk '{ s += $1 } END { print s + 0 }'
+    awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 echo
 echo "10 KiB log-like bodies, async, $compress_count messages a run, median of $runs runs:"
