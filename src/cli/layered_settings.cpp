@@ -17,9 +17,11 @@ namespace mqsend::cli {
 namespace {
 
 const std::set<std::string, std::less<>> kKeyless = {"help", "version", "config", "print-config"};
-// What to send, and how much, is said on each command line: a body or a cap inherited from the
-// environment or a config file would silently replace stdin or -l (a cron job's, say).
-const std::set<std::string, std::less<>> kFlagOnly = {"message", "file", "input-file", "count", "repeat"};
+// What to send, how much, and whether at all, is said on each command line: a body, a cap or a
+// --dry-run inherited from the environment or a config file would silently replace stdin or -l
+// (a cron job's, say), or send nothing.
+const std::set<std::string, std::less<>> kFlagOnly = {"message", "file",        "input-file", "count",
+                                                      "repeat",  "size",        "no-template", "dry-run"};
 constexpr std::string_view kMask = "******";
 
 // Every keyed option of an app and its subcommands, grouped by key in definition order.

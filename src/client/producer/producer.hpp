@@ -77,6 +77,11 @@ struct SendOutcome {
   bool oneway = false;  // a oneway result only says the frame was written
 };
 
+// What every send checks before it reaches the network, as send() runs it: the namespace
+// applied to `message` (topic NS%TOPIC, INSTANCE_ID), then check_message against
+// max_message_size. --dry-run asks it without a producer; nullopt: the message would go out.
+Status check_send(const ProducerOptions& options, Message& message);
+
 class Producer {
  public:
   // Runs once per send, on the thread that calls poll(), make_room(), flush() or close(),
