@@ -167,6 +167,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "--repeat of them")
       ->type_name("N")
       ->check(in_range(std::size_t{1}, std::size_t{16 * 1024 * 1024}))
+      ->default_str("")  // no default: without it the bodies come from elsewhere
       ->excludes(message)
       ->excludes(file)
       ->excludes(input_files);
@@ -193,7 +194,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   auto* failed_output = app.add_option(
       "--failed-output", options.failed_output,
       "Write the records that finally failed to this file, replayable with the same flags: "
-      "stream records as read; -m/--file bodies as JSON lines (replay with -l FILE --input json). "
+      "stream records as read; -m/--file/--size bodies as JSON lines (replay with -l FILE --input json). "
       "It may be the input file itself: it is then replaced at the end");
   app.add_flag("--failed-output-append", options.failed_output_append,
                "Append to --failed-output instead of truncating it (not when it is the input)")
