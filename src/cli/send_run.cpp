@@ -13,7 +13,6 @@
 #include "cli/exit_codes.hpp"
 #include "cli/failed_output.hpp"
 #include "cli/input/delimiter.hpp"
-#include "cli/input/parsed_record.hpp"
 #include "cli/input/rate_limiter.hpp"
 #include "cli/input/timer_time.hpp"
 #include "cli/interrupt.hpp"
@@ -78,17 +77,13 @@ FailedOutputOptions failed_output_options(const CliOptions& options, const std::
   const bool bodies = bodies_from_flags(options);
   failed.json_lines = bodies;
   failed.delimiter = delimiter.empty() ? "\n" : delimiter;
-  std::vector<std::optional<FileIdentity>> inputs;
-  if (!options.file.empty()) {
-    inputs.push_back(identity_of(options.file));
-  } else if (!bodies && options.input_files.empty()) {
-    inputs.push_back(identity_of(STDIN_FILENO));
-  }
+  auto add_input = [&failed](std::optional<FileIdentity> input) {
+    if (input) failed.inputs.push_back(*input);  // none: a pipe or terminal, never replaced
+  };
+  if (!options.file.empty()) add_input(identity_of(options.file));
+  if (!bodies && options.input_files.empty()) add_input(identity_of(STDIN_FILENO));
   for (const std::string& path : options.input_files) {
-    inputs.push_back(path == "-" ? identity_of(STDIN_FILENO) : identity_of(path));
-  }
-  for (const auto& input : inputs) {
-    if (input) failed.inputs.push_back(*input);
+    add_input(path == "-" ? identity_of(STDIN_FILENO) : identity_of(path));
   }
   return failed;
 }
