@@ -99,6 +99,8 @@ TEST_CASE("body template: a malformed {{random}} is a usage error naming it", "[
   }
   CHECK(BodyTemplate::parse("{{random 99999999999999}}", 1000).error().message.find("'{{random 99999999999999}}'") !=
         std::string::npos);
+  const std::string long_tail = "{{random " + std::string(1000, 'x');
+  CHECK(BodyTemplate::parse(long_tail, 1000).error().message.find("'{{random xxxxxxxxxxxxxxxxxxxxxxx'") != std::string::npos);
 }
 
 TEST_CASE("option --size: a repeating printable pattern of exactly N bytes", "[cli][template]") {

@@ -1,5 +1,6 @@
 #include "cli/input/body_template.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <iterator>
 #include <optional>
@@ -105,12 +106,14 @@ Result<BodyTemplate> BodyTemplate::parse(std::string_view text, std::size_t max_
     if (rest.rfind("{{random", 0) == 0) {
       const auto random = rest.rfind(kRandomOpen, 0) == 0 ? random_placeholder(rest) : std::nullopt;
       if (!random || random->first == 0 || random->first > max_random) {
+        // Shown up to its "}}", in one short line whatever follows.
+        const std::size_t close = rest.find("}}");
+        const std::string_view shown =
+            rest.substr(0, std::min<std::size_t>(close == std::string_view::npos ? rest.size() : close + 2, 32));
         return Error{error_code::kInvalidArgument,
                      fmt::format("body template: '{}' is not {{{{random N}}}} with N from 1 to {} (--no-template "
                                  "sends the body as given)",
-                                 rest.substr(0, rest.find("}}") == std::string_view::npos ? rest.size()
-                                                                                            : rest.find("}}") + 2),
-                                 max_random)};
+                                 shown, max_random)};
       }
       add(Kind::kRandom, random->first);
       at += random->second;
