@@ -76,6 +76,9 @@ struct CliOptions : CommonOptions {
   std::int64_t batch_linger_ms = 10;  // RocketMQ 5 ProduceAccumulator holdMs
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;           // unset without --broker (they need each other)
+  std::size_t producers = 1;          // --producers: independent producers fed round-robin
+  bool trace = false;                 // --trace: Java's enableMsgTrace
+  std::string trace_topic;            // --trace-topic (implies --trace); "": RMQ_SYS_TRACE_TOPIC
 };
 
 // `mqsend probe`: the settings only the probe has.
