@@ -204,7 +204,7 @@ TEST_CASE("option --trace: a stored-with-warning send is traced with success fal
   CHECK(trace_records(cluster).size() == 1);
 }
 
-TEST_CASE("option --trace-topic: records go to that topic; a failed trace send fails no record", "[integration][trace]") {
+TEST_CASE("option --trace-topic: records go to that topic, and a failed trace send fails no record", "[integration][trace]") {
   SECTION("a topic of its own") {
     TestCluster cluster;
     auto run = run_mqsend(with_namesrv(cluster, {"-t", "T", "--trace-topic", "MyTrace", "-m", "a"}));
