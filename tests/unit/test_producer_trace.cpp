@@ -2,9 +2,11 @@
 // SendMessageTraceHookImpl) and the trace message batch (AsyncTraceDispatcher.TraceDataSegment).
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <string>
 
 #include "client/producer/message.hpp"
+#include "client/producer/trace/trace_dispatcher.hpp"
 #include "client/producer/trace/trace_record.hpp"
 
 using namespace mqsend;
@@ -86,4 +88,27 @@ TEST_CASE("a trace batch concatenates records and keeps each msgId and keys once
   batch.clear();
   CHECK(batch.empty());
   CHECK(batch.keys().empty());
+}
+
+TEST_CASE("the dispatcher sends a batch once it reaches 118000 bytes, the rest at flush, and counts failures",
+          "[trace]") {
+  ProducerOptions host;
+  host.name_servers = {"127.0.0.1:1"};  // refused: every trace message fails, fast
+  TraceDispatcher dispatcher(host, std::string(kDefaultTraceTopic));
+  PubTrace trace = sample_trace();
+  trace.keys = std::string(150, 'k');  // about 240 bytes a record
+  trace.msg_id = "ID100000";           // as long as every id below
+  const std::size_t record_size = encode_pub_trace(trace).size();
+  const std::size_t records = 118000 / record_size + 10;  // one full batch and a partial one
+  for (std::size_t i = 0; i < records; ++i) {
+    trace.msg_id = "ID" + std::to_string(100000 + i);
+    dispatcher.append(trace);
+  }
+  CHECK(dispatcher.flush(TraceDispatcher::Clock::now() + std::chrono::seconds(10)));
+  const TraceStats stats = dispatcher.stats();
+  CHECK(stats.records == records);
+  CHECK(stats.messages_sent == 0);
+  CHECK(stats.messages_failed == 2);
+  CHECK_FALSE(stats.first_error.empty());
+  dispatcher.close();
 }
