@@ -43,7 +43,7 @@ std::vector<std::string> split(const std::string& text, char separator) {
 }
 
 void classify_value(const CLI::Option& option, Flag& flag) {
-  if (option.get_type_size_max() == 0) return;
+  if (option.get_items_expected_max() == 0) return;  // a flag (add_flag expects no value)
   flag.value = ValueKind::kFree;
   static const std::regex kBarChoices(R"([A-Za-z0-9._-]+(\|[A-Za-z0-9._-]+)+)");
   static const std::regex kBraceChoices(R"(\{[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*\})");

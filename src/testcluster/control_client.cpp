@@ -24,11 +24,11 @@ using Clock = std::chrono::steady_clock;
 Error usage(std::string message) { return Error{error_code::kInvalidArgument, std::move(message)}; }
 Error unreachable(std::string message) { return Error{error_code::kConnectBrokerException, std::move(message)}; }
 
-// A value as JSON when it reads as a number, a boolean or a list (a topic named "7" must be
-// written as '"7"'), else as the string itself.
+// A value as JSON when it reads as a number, a boolean, a list or a quoted string (a topic
+// named "7" is written '"7"'), else as the text itself.
 Json typed_value(const std::string& text) {
   Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded() || value.is_string() || value.is_null() || value.is_object()) return text;
+  if (value.is_discarded() || value.is_null() || value.is_object()) return text;
   return value;
 }
 

@@ -4,7 +4,8 @@
 //   status | ready | reset_log | reset_messages        {"cmd":NAME}
 //   fault TARGET KIND [ARG] [COUNT]                    as --fault TARGET=KIND[:ARG][:COUNT]
 //   COMMAND [--KEY VALUE | --KEY=VALUE | --KEY]...    {"cmd":COMMAND,"KEY":VALUE,...}
-// A VALUE that reads as JSON (a number, true, false, a list) is sent as such, else as a string;
+// A VALUE that reads as JSON (a number, true, false, a list, "quoted") is sent as such, else as
+// a string;
 // a --KEY given twice becomes a list; a --KEY with no value is true. '-' in COMMAND reads as '_'.
 #include <chrono>
 #include <cstdint>

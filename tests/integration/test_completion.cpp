@@ -35,7 +35,9 @@ std::set<std::string> flags_of(const std::string& command) {
 std::set<std::string> lines_of(const std::string& text) {
   std::set<std::string> lines;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.insert(line);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.insert(line);  // printf '%s\n' of no words prints an empty line
+  }
   return lines;
 }
 
