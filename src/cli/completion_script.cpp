@@ -1,5 +1,7 @@
 #include "cli/completion_script.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <sstream>
 #include <vector>
@@ -48,7 +50,9 @@ void classify_value(const CLI::Option& option, Flag& flag) {
   static const std::regex kBarChoices(R"([A-Za-z0-9._-]+(\|[A-Za-z0-9._-]+)+)");
   static const std::regex kBraceChoices(R"(\{[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*\})");
   for (const std::string& part : split(option.get_type_name(), ':')) {
-    if (part == "FILE" || part == "PATH") {
+    const std::vector<std::string> alternatives = split(part, '|');  // "FILE|-": a file or stdin
+    if (std::any_of(alternatives.begin(), alternatives.end(),
+                    [](const std::string& word) { return word == "FILE" || word == "PATH"; })) {
       flag.value = ValueKind::kFile;
       return;
     }

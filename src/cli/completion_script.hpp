@@ -5,8 +5,8 @@
 //   - a flag taking no value (add_flag) completes nothing after it;
 //   - choices: a type name "a|b|c" (->type_name("sync|async|oneway")) or the "{a,b}" that
 //     CLI::IsMember puts in it;
-//   - file names: a type name or validator naming FILE or PATH (->type_name("FILE"),
-//     ->check(CLI::ExistingFile));
+//   - file names: a type name or validator naming FILE or PATH, alone or as a choice
+//     (->type_name("FILE"), ->check(CLI::ExistingFile), a validator described "FILE|-");
 //   - anything else is a value of the user's own: nothing is offered.
 // Subcommands are offered as the first word and complete their own flags.
 #include <string>
