@@ -5,7 +5,7 @@
 #
 # Needs clang with its libFuzzer runtime. On Debian 12:
 #   apt-get install clang libclang-rt-dev     # scripts/install-deps.sh --tests does this
-# Each target starts from its seeds: tests/fuzz/corpus/TARGET, plus ../shared/vectors for the
+# Each target starts from its seeds: tests/fuzz/corpus/TARGET, plus tests/data/vectors for the
 # targets listed in tests/fuzz/seeded-with-vectors. New inputs go to BUILD/corpus-TARGET, never
 # into the repository. libFuzzer's output goes to BUILD/TARGET.log (printed when the target fails);
 # a finding (crash, sanitizer report, leak, timeout, out of memory) is written to
@@ -18,7 +18,7 @@ seconds=${1:-60}
 shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${MQSEND_FUZZ_BUILD:-$root/build-fuzz}
-vectors=$root/../shared/vectors
+vectors=$root/tests/data/vectors
 
 if [[ ! $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
   echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2
@@ -71,7 +71,7 @@ failed=0
 rows=()
 for target in "${targets[@]}"; do
   seeds=("$root/tests/fuzz/corpus/$target")
-  if grep -qx "$target" "$root/tests/fuzz/seeded-with-vectors" && [[ -d $vectors ]]; then seeds+=("$vectors"); fi
+  if grep -qx "$target" "$root/tests/fuzz/seeded-with-vectors"; then seeds+=("$vectors"); fi
   log=$build/$target.log
   mkdir -p "$build/corpus-$target"
   echo "fuzz.sh: $target for $seconds s (log: $log)"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mqsend builds with (needs root or sudo).
-# --tests adds what the test suite needs on top: clang and its libFuzzer runtime (scripts/fuzz.sh).
+# --tests adds what the test suite needs on top: clang and its libFuzzer runtime (scripts/fuzz.sh),
+# zsh and fish (the completion tests), dpkg-dev (cpack's dpkg-shlibdeps, the package stage).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libcli11-dev libasio-dev libfmt-dev nlohmann-json3-dev
           zlib1g-dev liblz4-dev libzstd-dev libssl-dev libjemalloc-dev catch2 groff-base man-db)
 if [ "${1:-}" = --tests ]; then
-  packages+=(clang libclang-rt-dev)
+  packages+=(clang libclang-rt-dev zsh fish dpkg-dev)
 elif [ $# -gt 0 ]; then
   echo "install-deps.sh: unknown argument '$1' (only --tests)" >&2
   exit 2

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh mqsend mqsend-testcluster
 scripts/with-cluster.sh build/mqsend -t DemoTopic --tags demo -m "hello from mqsend"

@@ -55,7 +55,8 @@ void define_credential_options(CLI::App& app, CredentialOptions& options) {
                              "ROCKETMQ_SECRET_KEY or --secret-key-file")
                   ->envname("ROCKETMQ_SECRET_KEY"));
   app.add_option("--secret-key-file", options.secret_key_file,
-                 "Read the ACL secret key from the first line of this file (wins over --secret-key)");
+                 "Read the ACL secret key from the first line of this file (wins over --secret-key)")
+      ->type_name("FILE");
 }
 
 Result<std::optional<AclCredentials>> resolve_credentials(const CredentialOptions& options) {

@@ -195,7 +195,8 @@ void define_send_options(CLI::App& app, CliOptions& options) {
       "--failed-output", options.failed_output,
       "Write the records that finally failed to this file, replayable with the same flags: "
       "stream records as read; -m/--file/--size bodies as JSON lines (replay with -l FILE --input json). "
-      "It may be the input file itself: it is then replaced at the end");
+      "It may be the input file itself: it is then replaced at the end")
+      ->type_name("FILE");
   app.add_flag("--failed-output-append", options.failed_output_append,
                "Append to --failed-output instead of truncating it (not when it is the input)")
       ->needs(failed_output);
@@ -290,7 +291,8 @@ void define_common_options(CLI::App& app, CommandLine& command_line) {
   app.add_option("--config", command_line.config_file,
                  "Read settings from this file (default: $XDG_CONFIG_HOME/mqsend/config or "
                  "~/.config/mqsend/config, if it exists)")
-      ->envname("MQSEND_CONFIG");
+      ->envname("MQSEND_CONFIG")
+      ->type_name("FILE");
   app.add_flag("--print-config", command_line.print_config,
                "Print the effective settings as a config file (secrets masked) and exit");
 }

@@ -85,6 +85,14 @@ bool needs_value(FaultKind kind) {
 
 bool takes_count(FaultKind kind) { return kind == FaultKind::kCode || corruption_of(kind).has_value(); }
 
+// The JSON member that carries the value of a kind that needs one (kCode's is "code").
+const char* value_key(FaultKind kind) {
+  return kind == FaultKind::kCode         ? "code"
+         : kind == FaultKind::kCloseAfter ? "requests"
+         : kind == FaultKind::kResetAfter ? "bytes"
+                                          : "ms";
+}
+
 // Reads an integer member that may be given as a JSON number or a numeric string.
 Result<std::optional<std::int64_t>> json_count(const nlohmann::json& command, const char* key) {
   auto it = command.find(key);
@@ -194,9 +202,7 @@ Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command) {
   spec.count = *count;
 
   if (spec.kind != FaultKind::kCode && needs_value(spec.kind)) {
-    const char* key = spec.kind == FaultKind::kCloseAfter   ? "requests"
-                      : spec.kind == FaultKind::kResetAfter ? "bytes"
-                                                            : "ms";
+    const char* key = value_key(spec.kind);
     auto value = json_count(command, key);
     if (!value) return value.error();
     if (!*value) return invalid(std::string("fault needs \"") + key + "\"");
@@ -256,6 +262,19 @@ Result<TargetedFault> parse_fault_flag(std::string_view text) {
     result.spec.count = *count;
   }
   return result;
+}
+
+nlohmann::json fault_command_json(const TargetedFault& fault) {
+  nlohmann::json command{{"cmd", "fault"}, {"target", fault.target}};
+  for (const auto& [kind_name, kind] : kKindNames) {
+    if (kind == fault.spec.kind) {
+      command["fault"] = kind_name;
+      break;
+    }
+  }
+  if (needs_value(fault.spec.kind)) command[value_key(fault.spec.kind)] = fault.spec.value;
+  if (fault.spec.count) command["count"] = *fault.spec.count;
+  return command;
 }
 
 }  // namespace mqsend

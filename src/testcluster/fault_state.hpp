@@ -126,4 +126,7 @@ Result<FaultSpec> fault_spec_from_json(const nlohmann::json& command);
 // broker-a=reset_after:5000, broker-a=reorder:200.
 Result<TargetedFault> parse_fault_flag(std::string_view text);
 
+// The control command that sets `fault`: {"cmd":"fault","target":...} in the form above.
+nlohmann::json fault_command_json(const TargetedFault& fault);
+
 }  // namespace mqsend

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "testcluster/cluster.hpp"
+#include "testcluster/control_client.hpp"
 
 namespace {
 
@@ -51,6 +52,24 @@ bool write_tls_files(const mqsend::Cluster& cluster, const std::string& cert_out
   return true;
 }
 
+// `mqsend-testcluster ctl [--control HOST:PORT | --ready-file F] COMMAND...`: everything after
+// the first word that is not one of its flags is the command (control_client.hpp).
+CLI::App* define_control_client(CLI::App& app, mqsend::ControlClientOptions& options) {
+  CLI::App* ctl = app.add_subcommand(
+      "ctl",
+      "send one command to a running cluster's control port and print the answer: status, "
+      "ready, fault TARGET KIND [ARG] [COUNT], log, messages, topic, add_broker, ... "
+      "(see mqsend-testcluster(1)); exit 1 when the cluster refuses it, 3 when it is unreachable");
+  ctl->prefix_command();
+  auto* control = ctl->add_option("--control", options.control,
+                                  "the control address HOST:PORT (default: $MQSEND_CLUSTER_CONTROL)");
+  ctl->add_option("--ready-file", options.ready_file, "take the control address from this ready file")
+      ->excludes(control);
+  ctl->add_option("--timeout", options.timeout_ms, "give up after this many ms without an answer")
+      ->capture_default_str();
+  return ctl;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,8 +101,9 @@ int main(int argc, char** argv) {
   app.add_option("--broker-ports", options.broker_ports, "broker ports in order (0 = ephemeral)");
   app.add_option("--control-port", options.control_port, "control port (0 = ephemeral)");
   app.add_option("--cluster-name", options.cluster_name, "cluster name in routes");
-  app.add_flag("--auto-create-topic", options.auto_create_topic,
-               "brokers create TBW102 (perm 7, 8 queues) and auto-create topics sent with it");
+  app.add_flag("--auto-create-topic,!--no-auto-create-topic", options.auto_create_topic,
+               "brokers create TBW102 (perm 7, 8 queues) and auto-create topics sent with it "
+               "(--no-auto-create-topic: off, the default)");
   app.add_option("--topic", topic_flags, "NAME:QUEUES, created on every broker with perm 6")
       ->take_all();
   app.add_flag("--slave", options.slave, "add a brokerId-1 slave entry per broker");
@@ -151,7 +171,13 @@ int main(int argc, char** argv) {
   app.add_flag("--no-store", no_store, "keep no message bodies (benchmarks)");
   app.add_option("--store-limit", options.store_limit, "keep at most N messages (oldest dropped)");
   app.add_option("--log-limit", options.log_limit, "keep at most N request log entries");
+  mqsend::ControlClientOptions ctl_options;
+  CLI::App* ctl = define_control_client(app, ctl_options);
   CLI11_PARSE(app, argc, argv);
+  if (ctl->parsed()) {
+    ctl_options.words = ctl->remaining();
+    return mqsend::run_control_client(ctl_options);
+  }
 
   if (no_store) options.store_limit = 0;
   for (const CLI::Option* tls_option : {tls_mode_flag, client_auth_flag, cert_out_flag, key_out_flag}) {

@@ -426,6 +426,20 @@ std::string base64_decode(const std::string& text) {
   return out;
 }
 
+std::set<std::string> help_flags(const std::string& help, bool with_short) {
+  std::set<std::string> flags;
+  std::istringstream lines(help);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  -", 0) != 0) continue;  // option lines only, not descriptions
+    std::istringstream names(line.substr(2, line.find(' ', 2) - 2));  // e.g. '-n,--namesrv'
+    for (std::string name; std::getline(names, name, ',');) {
+      name = name.substr(0, name.find('{'));  // --no-tls{false}: a negated flag
+      if (name.rfind("--", 0) == 0 || (with_short && name.size() == 2)) flags.insert(name);
+    }
+  }
+  return flags;
+}
+
 std::string temp_path(const std::string& name) {
   return "/tmp/mqsend-it-" + std::to_string(getpid()) + "-" + name;
 }

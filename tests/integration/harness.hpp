@@ -137,6 +137,10 @@ std::size_t count_occurrences(const std::string& text, const std::string& needle
 // A path under /tmp unique to this test process: /tmp/mqsend-it-<pid>-<name>.
 std::string temp_path(const std::string& name);
 
+// The flags a CLI11 `--help` lists on its option lines ("  -n,--namesrv TEXT ..."): the long
+// names, and with `with_short` the short ones too.
+std::set<std::string> help_flags(const std::string& help, bool with_short = false);
+
 // `args` preceded by -n and the cluster's name server.
 std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args);
 

@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 
+using mqsend::test::help_flags;
 using mqsend::test::read_file;
 using mqsend::test::run_mqsend;
 using mqsend::test::run_process;
@@ -61,18 +62,6 @@ std::string stored_group(const TestCluster& cluster, const std::string& topic) {
 }
 
 // Every long flag `--help` lists.
-std::set<std::string> help_flags(const std::string& help) {
-  std::set<std::string> flags;
-  const std::regex flag(R"((?:^|[ ,])(--[a-z][a-z0-9-]*))");
-  std::istringstream lines(help);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("  -", 0) != 0) continue;  // option lines only, not descriptions
-    const std::string names = line.substr(0, line.find(' ', 2));  // e.g. '  -n,--namesrv'
-    for (std::sregex_iterator it(names.begin(), names.end(), flag), end; it != end; ++it) flags.insert((*it)[1]);
-  }
-  return flags;
-}
-
 // `item` names `flag` (roff-escaped) whole: --batch is not --batch-bytes.
 bool names_flag(const std::string& item, const std::string& flag) {
   for (auto at = item.find(flag); at != std::string::npos; at = item.find(flag, at + 1)) {
@@ -229,45 +218,71 @@ TEST_CASE("config: --version", "[integration][config]") {
   CHECK_THAT(run.out, Catch::StartsWith("mqsend "));
 }
 
-TEST_CASE("man page: renders without warnings", "[integration][config]") {
-  const std::string page = kSourceRoot + "/man/mqsend.1";
+namespace {
+
+// groff -ww (every warning) or man --warnings renders `page` (man/NAME) with no warning.
+void check_renders_cleanly(const std::string& page) {
   const bool have_groff = access("/usr/bin/groff", X_OK) == 0;
   const bool have_man = access("/usr/bin/man", X_OK) == 0;
   if (!have_groff && !have_man) {
     WARN("neither groff nor man is installed: man page rendering not checked (scripts/install-deps.sh installs groff-base)");
     return;
   }
-  // groff -ww: every warning; -z: format, print nothing. man -l uses the same formatter.
-  const std::string command = have_groff ? "groff -man -Tutf8 -ww -z '" + page + "'"
-                                         : "MANWIDTH=80 man --warnings -l '" + page + "' > /dev/null";
+  // -z: format, print nothing. man -l uses the same formatter.
+  const std::string path = kSourceRoot + "/man/" + page;
+  const std::string command = have_groff ? "groff -man -Tutf8 -ww -z '" + path + "'"
+                                         : "MANWIDTH=80 man --warnings -l '" + path + "' > /dev/null";
   auto run = run_process({"/bin/sh", "-c", command});
   INFO(command);
   CHECK(run.exit_code == 0);
   CHECK(run.err == "");
 }
 
-TEST_CASE("man page: documents every flag of mqsend and mqsend probe", "[integration][config]") {
-  // Item tags: the line after each .TP, where a flag is documented.
+// Every flag in `flags` is named in an item tag of `page` (man/NAME): a line after .TP or .TQ.
+void check_documents_flags(const std::string& page, const std::set<std::string>& flags) {
   std::vector<std::string> items;
-  std::istringstream page(read_file(kSourceRoot + "/man/mqsend.1"));
+  std::istringstream text(read_file(kSourceRoot + "/man/" + page));
   bool tag_next = false;
-  for (std::string line; std::getline(page, line);) {
+  for (std::string line; std::getline(text, line);) {
     if (tag_next) items.push_back(line + " ");
-    tag_next = line == ".TP";
+    tag_next = line == ".TP" || line == ".TQ";
   }
   REQUIRE_FALSE(items.empty());
-  std::set<std::string> flags = help_flags(run_mqsend({"--help"}).out);
-  const auto probe_flags = help_flags(run_mqsend({"probe", "--help"}).out);
-  flags.insert(probe_flags.begin(), probe_flags.end());
-  REQUIRE(flags.size() > 40);
   for (const std::string& flag : flags) {
     std::string escaped;  // roff writes '-' as '\-'
     for (const char c : flag) escaped += c == '-' ? std::string("\\-") : std::string(1, c);
     const bool found = std::any_of(items.begin(), items.end(),
                                    [&](const std::string& item) { return names_flag(item, escaped); });
-    INFO(flag);
+    INFO(page << ": " << flag);
     CHECK(found);
   }
+}
+
+}  // namespace
+
+TEST_CASE("man page: renders without warnings", "[integration][config]") {
+  check_renders_cleanly("mqsend.1");
+  check_renders_cleanly("mqsend-testcluster.1");
+}
+
+TEST_CASE("man page: documents every flag of mqsend and mqsend probe", "[integration][config]") {
+  std::set<std::string> flags;
+  for (const std::vector<std::string>& command : {std::vector<std::string>{"--help"},
+                                                  {"probe", "--help"}, {"recall", "--help"}}) {
+    const auto listed = help_flags(run_mqsend(command).out);
+    flags.insert(listed.begin(), listed.end());
+  }
+  REQUIRE(flags.size() > 40);
+  check_documents_flags("mqsend.1", flags);
+}
+
+TEST_CASE("man page: mqsend-testcluster(1) documents every flag of the cluster and of ctl", "[integration][config]") {
+  auto flags = help_flags(run_process({MQSEND_CLUSTER_BIN, "--help"}).out);
+  const auto ctl_flags = help_flags(run_process({MQSEND_CLUSTER_BIN, "ctl", "--help"}).out);
+  REQUIRE(flags.size() > 25);
+  REQUIRE(ctl_flags.count("--control") == 1);
+  flags.insert(ctl_flags.begin(), ctl_flags.end());
+  check_documents_flags("mqsend-testcluster.1", flags);
 }
 
 TEST_CASE("man page: each environment variable is listed once, and SEE ALSO names no missing page", "[integration][config]") {
@@ -295,27 +310,4 @@ TEST_CASE("man page: each environment variable is listed once, and SEE ALSO name
     INFO(name);
     CHECK(access((kSourceRoot + "/man/" + name + ".1").c_str(), F_OK) == 0);
   }
-}
-
-TEST_CASE("completion: the bash script completes flags and the probe command", "[integration][config]") {
-  const std::string script = kSourceRoot + "/completion/mqsend.bash";
-  if (access("/bin/bash", X_OK) != 0) {
-    WARN("bash is not installed: completion not checked");
-    return;
-  }
-  auto complete = [&](const std::string& line) {
-    const std::string command =
-        "source '" + script + "'; COMP_WORDS=(" MQSEND_BIN " " + line + "); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); "
-        "_mqsend; printf '%s\\n' \"${COMPREPLY[@]}\"";
-    return run_process({"/bin/bash", "-c", command});
-  };
-  auto top = complete("--ti");
-  CHECK(top.exit_code == 0);
-  CHECK_THAT(top.out, Catch::Contains("--timeout"));
-  auto subcommand = complete("pro");
-  CHECK_THAT(subcommand.out, Catch::Contains("probe"));
-  auto probe = complete("probe --exp");
-  CHECK_THAT(probe.out, Catch::Contains("--expect-brokers"));
-  auto mode = complete("--mode a");
-  CHECK_THAT(mode.out, Catch::Contains("async"));
 }
