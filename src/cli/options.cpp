@@ -195,6 +195,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                        ->default_str("");  // no default: it comes with --broker
   broker->needs(queue_id);
   queue_id->needs(broker);
+  define_transaction_options(app, options.transaction);
 }
 
 void define_probe_command(CLI::App& app, CommandLine& command_line) {

@@ -9,6 +9,7 @@
 
 #include "cli/cli11_fwd.hpp"
 #include "cli/credentials.hpp"
+#include "cli/transaction_flags.hpp"
 #include "client/producer/producer.hpp"
 #include "client/remoting/tls_options.hpp"
 
@@ -76,6 +77,7 @@ struct CliOptions : CommonOptions {
   std::int64_t batch_linger_ms = 10;  // RocketMQ 5 ProduceAccumulator holdMs
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;           // unset without --broker (they need each other)
+  TransactionOptions transaction;     // --transaction, --transaction-exec, --transaction-check
 };
 
 // `mqsend probe`: the settings only the probe has.

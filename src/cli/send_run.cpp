@@ -21,6 +21,7 @@
 #include "cli/resource_usage.hpp"
 #include "cli/send_input.hpp"
 #include "cli/sharding.hpp"
+#include "cli/transaction_run.hpp"
 #include "client/producer/message_id.hpp"
 #include "client/producer/producer.hpp"
 
@@ -59,7 +60,8 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
   // Streams register with the brokers (heartbeats); a one-shot send must not wait on it.
   const bool one_shot = !options.repeat && options.count == 0 &&
                         (!options.messages.empty() || !options.file.empty());
-  producer.register_with_brokers = !one_shot;
+  // A transactional producer stays registered: the brokers check back through its connections.
+  producer.register_with_brokers = !one_shot || options.transaction.enabled();
   return producer;
 }
 
@@ -92,11 +94,13 @@ FailedOutputOptions failed_output_options(const CliOptions& options, const std::
 // through the producer's queue on this thread and is reported per record.
 class RecordSender {
  public:
-  RecordSender(const CliOptions& options, Producer& producer, Reporter& reporter, EventPump& pump)
+  RecordSender(const CliOptions& options, Producer& producer, Reporter& reporter, EventPump& pump,
+               TransactionRecords* transactions)
       : mode_(options.mode),
         producer_(producer),
         reporter_(reporter),
         pump_(pump),
+        transactions_(transactions),
         packer_(options.batch > 1 ? std::make_unique<BatchPacker>(options.batch, options.batch_bytes,
                                                                   Milliseconds(options.batch_linger_ms))
                                   : nullptr) {}
@@ -137,6 +141,11 @@ class RecordSender {
     auto report = [this, record = std::move(record)](SendOutcome outcome) {
       reporter_.report(record.index, outcome, record.raw);
     };
+    if (transactions_ != nullptr) {
+      transactions_->send(mode_, std::move(record), std::move(message));
+      pump_.tick();
+      return true;
+    }
     if (sharding_key) {
       keys_.add(*sharding_key);
       producer_.send_ordered(mode_, std::move(message), std::move(*sharding_key), std::move(report));
@@ -173,6 +182,7 @@ class RecordSender {
   Producer& producer_;
   Reporter& reporter_;
   EventPump& pump_;
+  TransactionRecords* const transactions_;  // null unless a transactional send
   std::unique_ptr<BatchPacker> packer_;
   KeyCounter keys_;
 };
@@ -241,6 +251,7 @@ int run_send(const CliOptions& options) {
   if (options.batch > 1 && options.delay_level > 0) {
     return usage_error("--batch cannot carry a --delay-level (batches have no delay)");
   }
+  if (const std::string conflict = transaction_conflict(options); !conflict.empty()) return usage_error(conflict);
   auto sharding = ShardingRule::from_options(options);
   if (!sharding) return usage_error(sharding.error().message);
   auto base = message_template(options);
@@ -273,13 +284,16 @@ int run_send(const CliOptions& options) {
   install_interrupt_handlers();  // before the producer's I/O thread exists: it inherits the block
   bool interrupted = false;
   std::size_t sharding_keys = 0;
+  std::string transaction_summary;
   {
     Producer producer(std::move(settings));
     unblock_interrupts();
     EventPump pump(producer);
     pump.every(options.stats_interval, [&] { tell("{}", reporter.stats().interval_line()); });
     pump.every(kOutputFlushSeconds, [&] { reporter.flush(); });
-    RecordSender sender(options, producer, reporter, pump);
+    std::optional<TransactionRecords> transactions;
+    if (options.transaction.enabled()) transactions.emplace(options.transaction, producer, reporter);
+    RecordSender sender(options, producer, reporter, pump, transactions ? &*transactions : nullptr);
     LingeringWaits waits(pump, sender);
     (*source)->set_read_wait([&waits](int fd) { return waits.wait_readable(fd); });
     RateLimiter rate(options.rate, {}, [&waits](RateLimiter::Clock::duration wait) { waits.wait_for(wait); });
@@ -336,6 +350,15 @@ int run_send(const CliOptions& options) {
     const std::string read_error = (*source)->error();
     if (!read_error.empty() && !interrupted) tell("mqsend: reading input stopped: {}", read_error);
     pump.drain();
+    if (transactions) {
+      // Check-backs are answered in the pump, as long as the wait lasts.
+      const auto wait_end = EventPump::Clock::now() + Milliseconds(options.transaction.check_wait_ms);
+      while (transactions->unsettled() > 0 && !interrupt_requested() && EventPump::Clock::now() < wait_end) {
+        pump.pump_for(std::min<EventPump::Clock::duration>(wait_end - EventPump::Clock::now(), Milliseconds(50)));
+      }
+      transaction_summary = fmt::format(", {} not committed, {} check-back{} answered", reporter.tally().not_committed,
+                                        transactions->checks_answered(), transactions->checks_answered() == 1 ? "" : "s");
+    }
     interrupted = interrupted || !pending_sent || interrupt_requested();
     producer.close();
     sharding_keys = sender.sharding_keys();
@@ -352,7 +375,7 @@ int run_send(const CliOptions& options) {
   const int code = interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
   if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
     const std::string keys = sharding_keys > 0 ? fmt::format(", {} sharding key{}", sharding_keys, sharding_keys == 1 ? "" : "s") : "";
-    tell("mqsend: {}{}, {}{}", reporter.stats().summary(), keys, resource_usage(),
+    tell("mqsend: {}{}{}, {}{}", reporter.stats().summary(), keys, transaction_summary, resource_usage(),
          interrupted ? " (interrupted)" : "");
   }
   return code;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "client/producer/compression.hpp"
 #include "client/remoting/binary_bytes.hpp"
 
 namespace mqsend {
@@ -109,7 +110,7 @@ Result<std::string> encode_message_ext(const MessageExt& message) {
   append_be32(out, static_cast<std::uint32_t>(message.flag));
   append_be64(out, message.queue_offset);
   append_be64(out, message.commit_log_offset);
-  append_be32(out, static_cast<std::uint32_t>(message.sys_flag & ~(kBornHostV6Flag | kStoreHostV6Flag)));
+  append_be32(out, static_cast<std::uint32_t>(message.sys_flag & ~(sys_flag::kBornHostV6 | sys_flag::kStoreHostV6)));
   append_be64(out, message.born_timestamp);
   if (Status bad = append_ipv4_host(out, message.born_host, "the born host")) return *bad;
   append_be64(out, message.store_timestamp);
@@ -138,9 +139,9 @@ Result<MessageExt> decode_message_ext(std::string_view bytes) {
   message.commit_log_offset = reader.i64();
   message.sys_flag = reader.i32();
   message.born_timestamp = reader.i64();
-  message.born_host = reader.host((message.sys_flag & kBornHostV6Flag) != 0);
+  message.born_host = reader.host((message.sys_flag & sys_flag::kBornHostV6) != 0);
   message.store_timestamp = reader.i64();
-  message.store_host = reader.host((message.sys_flag & kStoreHostV6Flag) != 0);
+  message.store_host = reader.host((message.sys_flag & sys_flag::kStoreHostV6) != 0);
   message.reconsume_times = reader.i32();
   message.prepared_transaction_offset = reader.i64();
   message.body = std::string(reader.bytes(reader.i32()));

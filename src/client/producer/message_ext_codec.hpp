@@ -16,8 +16,6 @@
 namespace mqsend {
 
 inline constexpr std::int32_t kMessageMagicCode = -626843481;  // MessageDecoder.MESSAGE_MAGIC_CODE
-inline constexpr std::int32_t kBornHostV6Flag = 1 << 4;         // MessageSysFlag.BORNHOST_V6_FLAG
-inline constexpr std::int32_t kStoreHostV6Flag = 1 << 5;        // MessageSysFlag.STOREHOSTADDRESS_V6_FLAG
 
 struct MessageExt {
   std::string topic;
