@@ -10,6 +10,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe.hpp"
+#include "cli/request.hpp"
 #include "cli/tls_flags.hpp"
 
 namespace mqsend::cli {
@@ -263,7 +264,7 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
       "Without -m, --file or -l, every line of standard input is one message "
       "(CRLF handled, empty lines skipped).\n"
       "'mqsend probe --help' describes the smoke test, 'mqsend recall --help' the recall of "
-      "timer messages.");
+      "timer messages, 'mqsend request --help' request-reply.");
   app.footer(std::string(exit_code_help()) + configuration_help());
   app.option_defaults()->always_capture_default();
   define_common_options(app, command_line);
@@ -271,10 +272,15 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
   define_probe_command(app, command_line);
   define_recall_command(app, command_line);
+  define_request_command(app, command_line);
 }
 
 bool CommandLine::probe_chosen() const {
   return probe_command != nullptr && probe_command->parsed();
+}
+
+bool CommandLine::request_chosen() const {
+  return request_command != nullptr && request_command->parsed();
 }
 
 bool CommandLine::recall_chosen() const {

@@ -94,9 +94,11 @@ struct CommandLine {
   CLI::App* probe_command = nullptr;  // set by define_command_line; parsed() when chosen
   std::vector<std::string> recall_handles;  // `mqsend recall HANDLE...`
   CLI::App* recall_command = nullptr;
+  CLI::App* request_command = nullptr;  // `mqsend request`: -m, -k, -p bound to `options`
 
   bool probe_chosen() const;
   bool recall_chosen() const;
+  bool request_chosen() const;
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,
