@@ -1,6 +1,7 @@
 #include "cli/transaction_command.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -36,6 +37,30 @@ std::vector<std::string> child_environment(const std::vector<std::pair<std::stri
 }
 
 TransactionDecision unknown(std::string why) { return {TransactionState::kUnknown, std::move(why)}; }
+
+// A command that exits without reading its stdin makes the next write raise SIGPIPE: blocked
+// on this thread while the body is written, and a raised one taken, whatever the process's
+// disposition of SIGPIPE.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
+  }
+  ~SigpipeBlocked() {
+    const timespec now{0, 0};
+    while (sigtimedwait(&pipe_, nullptr, &now) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t previous_;
+};
 
 }  // namespace
 
@@ -78,6 +103,7 @@ TransactionDecision run_transaction_command(const std::string& command, const st
   // Feeds the body while it is read (a command that ignores stdin closes it by exiting),
   // then waits for the exit, all within the limit.
   const auto deadline = Clock::now() + limit;
+  const SigpipeBlocked no_sigpipe;
   fcntl(input[1], F_SETFL, O_NONBLOCK);
   std::size_t written = 0;
   int write_end = input[1];
