@@ -25,7 +25,7 @@ _mqsend() {
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         -n|--namesrv|-t|--topic|--tags|-k|--keys|--shard-key|-g|--group|--namespace|-m|--message|-p|--property|\
         --timeout|--retries|--async-retries|--route-refresh|--delay-level|--deliver-at|--delay|--compress-level|--compress-over|--max-size|\
-        --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--rate|--stats-interval|\
+        --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--size|--rate|--stats-interval|\
         --batch|--batch-bytes|--batch-linger|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
         --access-key|--secret-key)
             return ;;  # a value of the user's own

@@ -39,7 +39,7 @@ int exit_code_for(const RunTally& tally) {
 
 const char* exit_code_help() {
   return "Exit codes:\n"
-         "  0  every message was sent (SEND_OK, or stored with a FLUSH_*/SLAVE_* warning)\n"
+         "  0  every message was sent (SEND_OK, or stored with a FLUSH_*/SLAVE_* warning unless --strict)\n"
          "  1  some messages were sent and some failed, or a signal (SIGINT, SIGTERM, SIGHUP) stopped it\n"
          "  2  usage error: bad flags or arguments, or every message failed validation\n"
          "  3  no route: unknown topic without a default route, or no name server reachable\n"

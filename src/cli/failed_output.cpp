@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -71,7 +72,8 @@ std::optional<FileIdentity> identity_of(int fd) {
 
 Result<std::unique_ptr<FailedOutput>> FailedOutput::open(FailedOutputOptions options) {
   const auto existing = identity_of(options.path);
-  const bool is_input = existing && options.input && *existing == *options.input;
+  const bool is_input =
+      existing && std::find(options.inputs.begin(), options.inputs.end(), *existing) != options.inputs.end();
   if (is_input && options.append) {
     return cannot_write(options.path, "it is the input, and appending to it would feed the "
                                       "run its own failures (drop --failed-output-append)");

@@ -13,7 +13,8 @@
 // - FILE is truncated at the start, or appended to with --failed-output-append.
 // - When FILE is the input itself (the same file as -l, --file or a redirected stdin), the
 //   records go to a temporary file beside it, which replaces FILE at the end: the input is
-//   read whole before it is replaced. Appending to the input is refused: the run would read
+//   read whole before it is replaced. With several inputs (-l a -l b), FILE may be any of them
+//   and gets the failures of all. Appending to the input is refused: the run would read
 //   its own appends.
 #include <sys/types.h>
 
@@ -22,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "client/common/error.hpp"
 
@@ -45,7 +47,7 @@ struct FailedOutputOptions {
   bool append = false;
   bool json_lines = false;   // -m / --file bodies; otherwise raw records + delimiter
   std::string delimiter;     // after each raw record
-  std::optional<FileIdentity> input;  // the file being read, when it is one
+  std::vector<FileIdentity> inputs;  // the files being read (a redirected stdin included)
 };
 
 class FailedOutput {

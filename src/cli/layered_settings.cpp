@@ -17,9 +17,11 @@ namespace mqsend::cli {
 namespace {
 
 const std::set<std::string, std::less<>> kKeyless = {"help", "version", "config", "print-config"};
-// What to send, and how much, is said on each command line: a body or a cap inherited from the
-// environment or a config file would silently replace stdin or -l (a cron job's, say).
-const std::set<std::string, std::less<>> kFlagOnly = {"message", "file", "input-file", "count", "repeat"};
+// What to send, how much, and whether at all, is said on each command line: a body, a cap or a
+// --dry-run inherited from the environment or a config file would silently replace stdin or -l
+// (a cron job's, say), or send nothing.
+const std::set<std::string, std::less<>> kFlagOnly = {"message", "file",        "input-file", "count",
+                                                      "repeat",  "size",        "no-template", "dry-run"};
 constexpr std::string_view kMask = "******";
 
 // Every keyed option of an app and its subcommands, grouped by key in definition order.
@@ -93,10 +95,17 @@ Status apply_value(CLI::Option& option, const std::vector<std::string>& values, 
   return std::nullopt;
 }
 
+// The value a flag-only setting may have in a layer: its default, which changes nothing, so that
+// config files --print-config wrote before still read. -l was one path before it was
+// repeatable: its old default, "", is one too.
+bool is_default_value(const std::string& key, const CLI::Option& option, const std::vector<std::string>& values) {
+  return values == default_values(option) || (key == "input-file" && values == std::vector<std::string>{""});
+}
+
 Status apply_to_all(const std::string& key, const std::vector<CLI::Option*>& options,
                     const std::vector<std::string>& values, const std::string& source) {
-  // The default value changes nothing: config files that --print-config wrote before still read.
-  if (kFlagOnly.count(key) != 0 && values != default_values(*options.front())) {
+  if (kFlagOnly.count(key) != 0) {
+    if (is_default_value(key, *options.front(), values)) return std::nullopt;
     return Error{error_code::kInvalidArgument,
                  fmt::format("{}: --{} is a command-line flag only: what to send never comes from the "
                              "environment or a config file",

@@ -54,13 +54,21 @@ CLI::Validator in_range(T min, T max) {
       fmt::format("{} in [{} - {}]", CLI::detail::type_name<T>(), min, max));
 }
 
+// -l's check: an existing file, or "-" for stdin.
+const CLI::Validator& existing_file_or_stdin() {
+  static const CLI::Validator validator(
+      [](std::string& path) { return path == "-" ? std::string() : CLI::ExistingFile(path); }, "FILE|-");
+  return validator;
+}
+
 const char* configuration_help() {
   return "\nSettings come from flags, then MQSEND_<FLAG> environment variables (MQSEND_TIMEOUT, "
          "MQSEND_RETRY_ANOTHER_BROKER_WHEN_NOT_STORE_OK, ...; NAMESRV_ADDR for -n), then the "
          "config file (--config, MQSEND_CONFIG, or $XDG_CONFIG_HOME/mqsend/config, "
          "~/.config/mqsend/config): 'key = value' lines keyed by the long flag names. A "
          "repeatable flag's variable takes a list as the file does: MQSEND_PROPERTY='[a=1, b=2]'. "
-         "What to send (-m, --file, -l, --count, --repeat) is given by flags only.\n";
+         "What to send (-m, --file, -l, --size, --no-template, --count, --repeat) and --dry-run are "
+         "given by flags only.\n";
 }
 
 void define_send_options(CLI::App& app, CliOptions& options) {
@@ -141,16 +149,32 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_flag("--summary", options.summary,
                "Print the summary line on stderr even with -q and every message sent");
   auto* message = app.add_option("-m,--message", options.messages,
-                                 "Message body (repeatable: one message each)");
+                                 "Message body (repeatable: one message each), a template: {{seq}} (the "
+                                 "message's number from 1), {{time}} (RFC 3339 UTC, ms), {{uuid}} (random v4), "
+                                 "{{random N}} (N random letters and digits) are replaced; other text is sent "
+                                 "as is");
   auto* file = app.add_option("--file", options.file,
                                "Send the whole file as one message (binary-safe)")
                     ->check(CLI::ExistingFile)
                     ->excludes(message);
-  app.add_option("-l,--input-file", options.input_file,
-                 "Read records from this file, split like stdin")
-      ->check(CLI::ExistingFile)
+  auto* input_files = app.add_option("-l,--input-file", options.input_files,
+                                     "Read records from this file, split like stdin (repeatable: the "
+                                     "files in turn; - is stdin)")
+                           ->check(existing_file_or_stdin())
+                           ->excludes(message)
+                           ->excludes(file);
+  app.add_option("--size", options.size,
+                 "Send synthetic bodies of N bytes (0-9a-zA-Z repeated): one message, or --count / "
+                 "--repeat of them")
+      ->type_name("N")
+      ->check(in_range(std::size_t{1}, std::size_t{16 * 1024 * 1024}))
+      ->default_str("")  // no default: without it the bodies come from elsewhere
       ->excludes(message)
-      ->excludes(file);
+      ->excludes(file)
+      ->excludes(input_files);
+  app.add_flag("--no-template", options.no_template,
+               "Send -m bodies exactly as given: no {{...}} placeholder is replaced")
+      ->needs(message);
   app.add_option("-D,--delimiter", options.delimiter,
                  "Record delimiter: any bytes, escapes \\n \\r \\t \\0 \\\\ \\xNN");
   app.add_option("-K,--key-delimiter", options.key_delimiter,
@@ -162,16 +186,16 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                  "tags, keys, properties, delay: optional, null = absent)")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--count", options.count,
-                 "Send N messages: copies of the -m/--file body, or at most N input records")
+                 "Send N messages: of the -m template, --file or --size body, or at most N input records")
       ->check(non_negative());
   app.add_flag("--repeat", options.repeat,
-               "Send the -m/--file body again and again (until --count or interrupted)");
+               "Send the -m/--file/--size body again and again (until --count or interrupted)");
   app.add_option("--rate", options.rate, "Send at most this many messages per second (0 = no limit)")
       ->check(non_negative());
   auto* failed_output = app.add_option(
       "--failed-output", options.failed_output,
       "Write the records that finally failed to this file, replayable with the same flags: "
-      "stream records as read; -m/--file bodies as JSON lines (replay with -l FILE --input json). "
+      "stream records as read; -m/--file/--size bodies as JSON lines (replay with -l FILE --input json). "
       "It may be the input file itself: it is then replaced at the end");
   app.add_flag("--failed-output-append", options.failed_output_append,
                "Append to --failed-output instead of truncating it (not when it is the input)")
@@ -197,6 +221,12 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   broker->needs(queue_id);
   queue_id->needs(broker);
   define_transaction_options(app, options.transaction);
+  app.add_flag("--dry-run", options.dry_run,
+               "Validate every record as a send would and print what would be sent (topic, size, "
+               "properties); send nothing, contact no server; exit as the send would for invalid records");
+  app.add_flag("--strict", options.strict,
+               "Count messages stored with FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE "
+               "as failed (exit 1, or 4 when all are); the summary counts them either way");
 }
 
 void define_probe_command(CLI::App& app, CommandLine& command_line) {

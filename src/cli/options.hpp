@@ -61,7 +61,9 @@ struct CliOptions : CommonOptions {
   bool summary = false;               // the summary line even under quiet
   std::vector<std::string> messages;  // -m, each one message
   std::string file;                   // --file: whole file is one message
-  std::string input_file;             // -l: a file split into records like stdin
+  std::vector<std::string> input_files;  // -l (repeatable, "-" = stdin): files split like stdin, in order
+  std::size_t size = 0;               // --size: synthetic bodies of this many bytes, 0 = none
+  bool no_template = false;           // --no-template: -m bodies sent as given, {{...}} included
   std::string delimiter = "\\n";      // -D, escapes decoded by parse_delimiter
   std::string key_delimiter;          // -K
   std::string tag_delimiter;
@@ -78,6 +80,8 @@ struct CliOptions : CommonOptions {
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;           // unset without --broker (they need each other)
   TransactionOptions transaction;     // --transaction, --transaction-exec, --transaction-check
+  bool dry_run = false;               // --dry-run: validate and print, contact no server
+  bool strict = false;                // --strict: FLUSH_*/SLAVE_* statuses are failures
 };
 
 // `mqsend probe`: the settings only the probe has.

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "cli/diagnostics.hpp"
+#include "client/remoting/codes.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -61,15 +62,37 @@ std::vector<std::string> split_list(const std::string& list, std::size_t members
   return parts;
 }
 
+// The response code a broker answered for a stored-with-warning status (the error table's
+// FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT).
+int response_code_of(SendStatus status) {
+  switch (status) {
+    case SendStatus::kFlushDiskTimeout: return response_code::kFlushDiskTimeout;
+    case SendStatus::kFlushSlaveTimeout: return response_code::kFlushSlaveTimeout;
+    case SendStatus::kSlaveNotAvailable: return response_code::kSlaveNotAvailable;
+    case SendStatus::kSendOk: break;
+  }
+  return response_code::kSuccess;
+}
+
+Error not_stored_ok_failure(const SendResult& result) {
+  return Error{response_code_of(result.status),
+               fmt::format("stored on {} as msgId {}, but not SEND_OK: {} (--strict)", result.queue.broker_name,
+                           result.msg_id, send_status_name(result.status))};
+}
+
 }  // namespace
 
 Reporter::Reporter(ReporterOptions options) : options_(std::move(options)) {}
 
 void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string_view raw) {
   if (!outcome.result) return write_failure(index, outcome.result.error(), &outcome, raw);
+  const SendResult& result = outcome.result.value();
+  if (!outcome.oneway && result.status != SendStatus::kSendOk) {
+    stats_.record_not_stored_ok(result.status);
+    if (options_.strict) return write_failure(index, not_stored_ok_failure(result), &outcome, raw);
+  }
   stats_.record_sent(outcome.latency);
   ++tally_.sent;
-  const SendResult& result = outcome.result.value();
   if (result.timer_ignored && !timer_warned_) {
     timer_warned_ = true;
     tell("mqsend: warning: {} answers as RocketMQ 4.x (version {}), which has no timer messages: it "

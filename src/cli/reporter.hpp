@@ -21,6 +21,7 @@ struct ReporterOptions {
   std::FILE* out = stdout;              // nullptr: no per-message lines (--quiet)
   std::FILE* err = stderr;
   FailedOutput* failed_output = nullptr;  // records that finally failed, replayable
+  bool strict = false;  // --strict: stored with a FLUSH_*/SLAVE_* status is a failure
 };
 
 class Reporter {

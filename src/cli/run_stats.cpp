@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace mqsend::cli {
 
 namespace {
@@ -37,12 +39,30 @@ void RunStats::record_failed(std::chrono::microseconds latency) {
   interval_.record(latency);
 }
 
+void RunStats::record_not_stored_ok(SendStatus status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++not_stored_ok_[static_cast<std::size_t>(status)];
+}
+
 std::string RunStats::summary(Clock::time_point now) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const double elapsed = seconds_between(start_, now);
   const double rate = elapsed > 0 ? static_cast<double>(sent_) / elapsed : 0.0;
-  return fmt::format("sent {}, failed {}, elapsed {:.3f} s, {:.1f} msgs/s, latency {}", sent_,
-                     failed_, elapsed, rate, latency_text(total_));
+  std::string line = fmt::format("sent {}, failed {}", sent_, failed_);
+  std::uint64_t not_stored_ok = 0;
+  std::string by_status;
+  for (const SendStatus status :
+       {SendStatus::kFlushDiskTimeout, SendStatus::kFlushSlaveTimeout, SendStatus::kSlaveNotAvailable}) {
+    const std::uint64_t count = not_stored_ok_[static_cast<std::size_t>(status)];
+    if (count == 0) continue;
+    not_stored_ok += count;
+    fmt::format_to(std::back_inserter(by_status), "{}{} {}", by_status.empty() ? "" : ", ",
+                   send_status_name(status), count);
+  }
+  if (not_stored_ok > 0) fmt::format_to(std::back_inserter(line), ", {} not stored OK ({})", not_stored_ok, by_status);
+  fmt::format_to(std::back_inserter(line), ", elapsed {:.3f} s, {:.1f} msgs/s, latency {}", elapsed, rate,
+                 latency_text(total_));
+  return line;
 }
 
 std::string RunStats::interval_line(Clock::time_point now) {

@@ -8,11 +8,11 @@
 
 #include "cli/batch_packer.hpp"
 #include "cli/diagnostics.hpp"
+#include "cli/dry_run.hpp"
 #include "cli/event_pump.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failed_output.hpp"
 #include "cli/input/delimiter.hpp"
-#include "cli/input/parsed_record.hpp"
 #include "cli/input/rate_limiter.hpp"
 #include "cli/input/timer_time.hpp"
 #include "cli/interrupt.hpp"
@@ -58,8 +58,7 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
     producer.queue_target = QueueTarget{options.target_broker, options.target_queue_id};
   }
   // Streams register with the brokers (heartbeats); a one-shot send must not wait on it.
-  const bool one_shot = !options.repeat && options.count == 0 &&
-                        (!options.messages.empty() || !options.file.empty());
+  const bool one_shot = !options.repeat && options.count == 0 && bodies_from_flags(options);
   // A transactional producer stays registered: the brokers check back through its connections.
   producer.register_with_brokers = !one_shot || options.transaction.enabled();
   return producer;
@@ -77,15 +76,16 @@ FailedOutputOptions failed_output_options(const CliOptions& options, const std::
   FailedOutputOptions failed;
   failed.path = options.failed_output;
   failed.append = options.failed_output_append;
-  const bool bodies = !options.file.empty() || !options.messages.empty();
+  const bool bodies = bodies_from_flags(options);
   failed.json_lines = bodies;
   failed.delimiter = delimiter.empty() ? "\n" : delimiter;
-  if (!options.file.empty()) {
-    failed.input = identity_of(options.file);
-  } else if (!options.input_file.empty()) {
-    failed.input = identity_of(options.input_file);
-  } else if (!bodies) {
-    failed.input = identity_of(STDIN_FILENO);
+  auto add_input = [&failed](std::optional<FileIdentity> input) {
+    if (input) failed.inputs.push_back(*input);  // none: a pipe or terminal, never replaced
+  };
+  if (!options.file.empty()) add_input(identity_of(options.file));
+  if (!bodies && options.input_files.empty()) add_input(identity_of(STDIN_FILENO));
+  for (const std::string& path : options.input_files) {
+    add_input(path == "-" ? identity_of(STDIN_FILENO) : identity_of(path));
   }
   return failed;
 }
@@ -268,6 +268,7 @@ int run_send(const CliOptions& options) {
   if (!parser) return usage_error(parser.error().message);
   auto source = open_source(options, *delimiter);
   if (!source) return usage_error(source.error().message);
+  if (options.dry_run) return run_dry(options, settings, **source, *parser, *base, *sharding);
   std::unique_ptr<FailedOutput> failed_output;
   if (!options.failed_output.empty()) {
     auto opened = FailedOutput::open(failed_output_options(options, *delimiter));
@@ -279,6 +280,7 @@ int run_send(const CliOptions& options) {
   report.json = options.json_output;
   report.out = options.quiet ? nullptr : stdout;
   report.failed_output = failed_output.get();
+  report.strict = options.strict;
   Reporter reporter(std::move(report));
 
   install_interrupt_handlers();  // before the producer's I/O thread exists: it inherits the block
@@ -297,7 +299,7 @@ int run_send(const CliOptions& options) {
     LingeringWaits waits(pump, sender);
     (*source)->set_read_wait([&waits](int fd) { return waits.wait_readable(fd); });
     RateLimiter rate(options.rate, {}, [&waits](RateLimiter::Clock::duration wait) { waits.wait_for(wait); });
-    const bool capped = options.count > 0 && options.file.empty() && options.messages.empty();
+    const bool capped = options.count > 0 && !bodies_from_flags(options);
     std::uint64_t taken = 0;
     // read -> send -> poll -> report: the pump reports outcomes whenever the loop waits.
     while (!interrupt_requested()) {
@@ -305,31 +307,16 @@ int run_send(const CliOptions& options) {
       auto record = (*source)->next();
       if (!record) break;
       ++taken;
-      if (record->oversized) {
-        reporter.report_failure(record->index, oversized_record_error(*record, options.max_size), std::nullopt);
-        continue;
-      }
-      auto parsed = parser->parse(record->raw);
-      if (!parsed) {
-        reporter.report_failure(record->index, parsed.error(), record->raw);
-        continue;
-      }
-      Message message = base.value();
-      std::optional<std::string> record_key = std::move(parsed->sharding_key);
-      apply_record(std::move(parsed.value()), message);
-      if (Status refused = check_timer(message, UniqueIdGenerator::system_now_ms())) {
-        reporter.report_failure(record->index, *refused, record->raw);
-        continue;
-      }
-      auto sharding_key = sharding->key_for(std::move(record_key), message);
-      if (!sharding_key) {
-        reporter.report_failure(record->index, sharding_key.error(), record->raw);
+      auto made = record_message(*record, *parser, base.value(), sharding.value(), options.max_size);
+      if (!made) {
+        reporter.report_failure(record->index, made.error(),
+                                record->oversized ? std::nullopt : std::optional<std::string_view>(record->raw));
         continue;
       }
       rate.acquire();
       // Interrupted meanwhile, the record is reported failed: every record read gets an outcome.
-      if (!sender.submit(PendingRecord{record->index, std::move(record->raw)}, std::move(message),
-                         std::move(sharding_key.value()))) {
+      if (!sender.submit(PendingRecord{record->index, std::move(record->raw)}, std::move(made->message),
+                         std::move(made->sharding_key))) {
         break;
       }
     }

@@ -225,9 +225,10 @@ TEST_CASE("config: bad keys and values are usage errors that say where", "[cli]"
 }
 
 TEST_CASE("config: what to send is flags only: the environment or a file setting it is an error", "[cli]") {
-  for (const std::string key : {"message", "file", "input-file", "count", "repeat"}) {
+  for (const std::string key : {"message", "file", "input-file", "count", "repeat", "size", "no-template", "dry-run"}) {
     INFO(key);
-    const std::string value = key == "repeat" ? "true" : key == "count" ? "3" : "/dev/null";
+    const bool flag = key == "repeat" || key == "no-template" || key == "dry-run";
+    const std::string value = flag ? "true" : key == "count" || key == "size" ? "3" : "/dev/null";
     ParsedCommandLine from_environment({}, fake_environment({{environment_name(key), value}}));
     REQUIRE_FALSE(from_environment.applied.ok());
     CHECK(from_environment.applied.error().message ==
@@ -240,7 +241,7 @@ TEST_CASE("config: what to send is flags only: the environment or a file setting
                Catch::StartsWith("config file " + file.path() + ", line 2: " + key + ": --" + key + " is a command-line flag only"));
   }
   // Lines with the default value, as --print-config wrote them before, change nothing.
-  TemporaryFile defaults("message = []\nfile = \"\"\ninput-file = \"\"\ncount = 0\nrepeat = false\n");
+  TemporaryFile defaults("message = []\nfile = \"\"\ninput-file = \"\"\ncount = 0\nrepeat = false\ndry-run = false\n");
   ParsedCommandLine with_defaults({"--config", defaults.path(), "-m", "flag"}, fake_environment({}));
   REQUIRE(with_defaults.applied.ok());
   CHECK(with_defaults.command_line.options.messages == std::vector<std::string>{"flag"});

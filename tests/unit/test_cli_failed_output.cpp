@@ -57,7 +57,7 @@ int files_starting(const std::string& prefix) {
 
 TEST_CASE("failed output: stream records as read, each followed by the delimiter", "[cli][failed-output]") {
   const std::string path = temp_file("raw");
-  auto output = open_output({path, false, false, "|", std::nullopt});
+  auto output = open_output({path, false, false, "|", {}});
   output->write("a\nb");
   output->write("");
   output->close();
@@ -69,7 +69,7 @@ TEST_CASE("failed output: stream records as read, each followed by the delimiter
 TEST_CASE("failed output: -m/--file bodies as JSON lines that --input json reads back byte for byte", "[cli][failed-output]") {
   const std::string path = temp_file("json");
   const std::vector<std::string> bodies = {"two\nlines", std::string("nul\0and\xff\xfe", 9), "plain"};
-  auto output = open_output({path, false, true, "\n", std::nullopt});
+  auto output = open_output({path, false, true, "\n", {}});
   for (const auto& body : bodies) output->write(body);
   output->close();
   RecordFormat format;
@@ -94,7 +94,7 @@ TEST_CASE("failed output on the input file: written beside it, put in its place 
   chmod(path.c_str(), 0604);
   const auto input = identity_of(path);
   REQUIRE(input);
-  auto output = open_output({path, false, false, "\n", input});
+  auto output = open_output({path, false, false, "\n", {*input}});
   CHECK(contents(path) == "r1\nr2\nr3\n");  // the input is still whole while it is read
   output->write("r2");
   output->flush();
@@ -111,11 +111,11 @@ TEST_CASE("failed output on the input file: written beside it, put in its place 
 TEST_CASE("failed output: append keeps what is there, and appending to the input is refused", "[cli][failed-output]") {
   const std::string path = temp_file("append");
   put(path, "old\n");
-  auto output = open_output({path, true, false, "\n", std::nullopt});
+  auto output = open_output({path, true, false, "\n", {}});
   output->write("new");
   output->close();
   CHECK(contents(path) == "old\nnew\n");
-  auto refused = FailedOutput::open({path, true, false, "\n", identity_of(path)});
+  auto refused = FailedOutput::open({path, true, false, "\n", {*identity_of(path)}});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == error_code::kInvalidArgument);
   CHECK(refused.error().message.find("it is the input") != std::string::npos);
@@ -124,9 +124,9 @@ TEST_CASE("failed output: append keeps what is there, and appending to the input
 }
 
 TEST_CASE("failed output: a write error is kept, and the input is not replaced then", "[cli][failed-output]") {
-  auto full = open_output({"/dev/full", false, false, "\n", std::nullopt});
+  auto full = open_output({"/dev/full", false, false, "\n", {}});
   full->write(std::string(1 << 16, 'x'));
   full->close();
   CHECK(full->error() == "No space left on device");
-  CHECK_FALSE(FailedOutput::open({"/nonexistent/dir/file", false, false, "\n", std::nullopt}));
+  CHECK_FALSE(FailedOutput::open({"/nonexistent/dir/file", false, false, "\n", {}}));
 }

@@ -5,8 +5,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -250,18 +253,19 @@ TEST_CASE("option --file is one binary-safe record, even when empty", "[input]")
 }
 
 TEST_CASE("option -m bodies are records as given", "[input]") {
-  FixedBodiesSource source({"one", "", "three\n"});
+  FixedBodiesSource source(
+      {BodyTemplate::literal("one"), BodyTemplate::literal(""), BodyTemplate::literal("three\n")});
   CHECK(raws(drain(source)) == std::vector<std::string>{"one", "", "three\n"});
   CHECK_FALSE(source.next());
 }
 
 TEST_CASE("option --count copies one body: --repeat goes on with an increasing index", "[input]") {
-  RepeatSource counted("body", 3);
+  RepeatSource counted(BodyTemplate::literal("body"), 3);
   CHECK(raws(drain(counted)) == std::vector<std::string>{"body", "body", "body"});
-  RepeatSource none("body", 0);
+  RepeatSource none(BodyTemplate::literal("body"), 0);
   CHECK_FALSE(none.next());
 
-  RepeatSource forever("x", std::nullopt);
+  RepeatSource forever(BodyTemplate::literal("x"), std::nullopt);
   for (std::size_t i = 0; i < 100000; ++i) {
     auto record = forever.next();
     REQUIRE(record);
@@ -288,4 +292,44 @@ TEST_CASE("raw bytes plus the delimiter replay to the same records", "[input]") 
   for (const auto& record : lines) rewritten += record.raw + "\n";
   CHECK(rewritten == "a\nb\n");
   CHECK(raws(split(rewritten, "\n")) == raws(lines));
+}
+
+TEST_CASE("several -l inputs: the records of each in turn, numbered on", "[input]") {
+  const std::string first = "/tmp/mqsend-unit-" + std::to_string(getpid()) + "-concat-a";
+  const std::string second = "/tmp/mqsend-unit-" + std::to_string(getpid()) + "-concat-b";
+  for (const auto& [path, bytes] : {std::pair{first, std::string("a1\na2")}, std::pair{second, std::string("\nb1\n")}}) {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    REQUIRE(file != nullptr);
+    std::fwrite(bytes.data(), 1, bytes.size(), file);
+    std::fclose(file);
+  }
+  std::vector<std::unique_ptr<RecordSource>> sources;
+  sources.push_back(std::move(open_delimited_file(first, "\n").value()));
+  sources.push_back(std::make_unique<FixedBodiesSource>(std::vector<BodyTemplate>{}));  // an empty input
+  sources.push_back(std::move(open_delimited_file(second, "\n").value()));
+  ConcatenatedSource concatenated(std::move(sources));
+  CHECK(raws(drain(concatenated)) == std::vector<std::string>{"a1", "a2", "b1"});
+  CHECK_FALSE(concatenated.next());
+  std::remove(first.c_str());
+  std::remove(second.c_str());
+}
+
+TEST_CASE("several inputs: an I/O error ends the input there", "[input]") {
+  struct Broken final : RecordSource {
+    std::optional<InputRecord> next() override { return std::nullopt; }
+    std::string error() const override { return "Input/output error"; }
+  };
+  std::vector<std::unique_ptr<RecordSource>> sources;
+  sources.push_back(std::make_unique<Broken>());
+  sources.push_back(std::make_unique<FixedBodiesSource>(std::vector<BodyTemplate>{BodyTemplate::literal("never")}));
+  ConcatenatedSource concatenated(std::move(sources));
+  CHECK_FALSE(concatenated.next());
+  CHECK(concatenated.error() == "Input/output error");
+}
+
+TEST_CASE("option --count with a -m template: seq counts from 1 per record", "[input]") {
+  RepeatSource source(BodyTemplate::parse("m{{seq}}", 100).value(), 3);
+  CHECK(raws(drain(source)) == std::vector<std::string>{"m1", "m2", "m3"});
+  FixedBodiesSource bodies({BodyTemplate::parse("a{{seq}}", 100).value(), BodyTemplate::parse("b{{seq}}", 100).value()});
+  CHECK(raws(drain(bodies)) == std::vector<std::string>{"a1", "b2"});
 }

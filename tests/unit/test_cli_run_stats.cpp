@@ -29,3 +29,15 @@ TEST_CASE("interval lines cover only their interval", "[cli]") {
   CHECK(second.find("total sent 10, failed 1") != std::string::npos);
   CHECK(second.find("[     3.0 s]") == 0);
 }
+
+TEST_CASE("summary counts the messages not stored OK, by status", "[cli]") {
+  const auto start = RunStats::Clock::time_point{} + std::chrono::hours(1);
+  RunStats stats(start);
+  for (int i = 0; i < 8; ++i) stats.record_sent(microseconds(1000));
+  CHECK(stats.summary(start).find("not stored OK") == std::string::npos);
+  stats.record_not_stored_ok(mqsend::SendStatus::kSlaveNotAvailable);
+  stats.record_not_stored_ok(mqsend::SendStatus::kFlushDiskTimeout);
+  stats.record_not_stored_ok(mqsend::SendStatus::kFlushDiskTimeout);
+  const std::string line = stats.summary(start + std::chrono::seconds(1));
+  CHECK(line.find("sent 8, failed 0, 3 not stored OK (FLUSH_DISK_TIMEOUT 2, SLAVE_NOT_AVAILABLE 1), elapsed 1.000 s") == 0);
+}

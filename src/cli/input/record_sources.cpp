@@ -44,27 +44,62 @@ Result<std::unique_ptr<RecordSource>> open_whole_file(const std::string& path,
       new WholeFileSource(std::move(file.value()), max_record_bytes));
 }
 
-FixedBodiesSource::FixedBodiesSource(std::vector<std::string> bodies)
-    : bodies_(std::move(bodies)) {}
+namespace {
 
-std::optional<InputRecord> FixedBodiesSource::next() {
-  if (next_index_ == bodies_.size()) return std::nullopt;
+// Record `index` of a template source: the body expanded for it (seq counts from 1).
+InputRecord expanded_record(const BodyTemplate& body, std::size_t index) {
   InputRecord record;
-  record.index = next_index_;
-  record.raw = std::move(bodies_[next_index_++]);
+  record.index = index;
+  body.expand(index + 1, record.raw);
   record.size = record.raw.size();
   return record;
 }
 
-RepeatSource::RepeatSource(std::string body, std::optional<std::uint64_t> count)
+}  // namespace
+
+FixedBodiesSource::FixedBodiesSource(std::vector<BodyTemplate> bodies)
+    : bodies_(std::move(bodies)) {}
+
+std::optional<InputRecord> FixedBodiesSource::next() {
+  if (next_index_ == bodies_.size()) return std::nullopt;
+  const std::size_t index = next_index_++;
+  return expanded_record(bodies_[index], index);
+}
+
+RepeatSource::RepeatSource(BodyTemplate body, std::optional<std::uint64_t> count)
     : body_(std::move(body)), count_(count) {}
 
 std::optional<InputRecord> RepeatSource::next() {
   if (count_ && next_index_ >= *count_) return std::nullopt;
-  InputRecord record;
-  record.index = next_index_++;
-  record.raw = body_;
-  record.size = body_.size();
+  return expanded_record(body_, next_index_++);
+}
+
+ConcatenatedSource::ConcatenatedSource(std::vector<std::unique_ptr<RecordSource>> sources)
+    : sources_(std::move(sources)) {}
+
+std::optional<InputRecord> ConcatenatedSource::next() {
+  for (; current_ < sources_.size(); ++current_) {
+    if (auto record = sources_[current_]->next()) return numbered(std::move(record));
+    if (!sources_[current_]->error().empty()) break;
+  }
+  return std::nullopt;
+}
+
+std::optional<InputRecord> ConcatenatedSource::next_buffered() {
+  if (current_ == sources_.size()) return std::nullopt;
+  return numbered(sources_[current_]->next_buffered());
+}
+
+std::string ConcatenatedSource::error() const {
+  return current_ == sources_.size() ? std::string() : sources_[current_]->error();
+}
+
+void ConcatenatedSource::set_read_wait(ReadWait wait) {
+  for (auto& source : sources_) source->set_read_wait(wait);
+}
+
+std::optional<InputRecord> ConcatenatedSource::numbered(std::optional<InputRecord> record) {
+  if (record) record->index = next_index_++;
   return record;
 }
 

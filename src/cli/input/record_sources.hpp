@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/input/body_template.hpp"
 #include "cli/input/file_descriptor.hpp"
 #include "cli/input/input_record.hpp"
 
@@ -33,10 +34,11 @@ class WholeFileSource final : public RecordSource {
 Result<std::unique_ptr<RecordSource>> open_whole_file(const std::string& path,
                                                       std::size_t max_record_bytes = 0);
 
-// -m: each body one record, as given (empty bodies included: the producer rejects them).
+// -m: each body one record, its template expanded with seq = its number (empty bodies
+// included: the producer rejects them).
 class FixedBodiesSource final : public RecordSource {
  public:
-  explicit FixedBodiesSource(std::vector<std::string> bodies);
+  explicit FixedBodiesSource(std::vector<BodyTemplate> bodies);
 
   std::optional<InputRecord> next() override;
   // The bodies not sent yet were given, so they count as read.
@@ -44,21 +46,41 @@ class FixedBodiesSource final : public RecordSource {
   std::string error() const override { return {}; }
 
  private:
-  std::vector<std::string> bodies_;
+  std::vector<BodyTemplate> bodies_;
   std::size_t next_index_ = 0;
 };
 
-// --count N / --repeat: copies of one body. `count` caps the copies; nullopt repeats forever.
+// --count N / --repeat: one body again and again, its template expanded with seq = the
+// record's number from 1. `count` caps the records; nullopt repeats forever.
 class RepeatSource final : public RecordSource {
  public:
-  RepeatSource(std::string body, std::optional<std::uint64_t> count);
+  RepeatSource(BodyTemplate body, std::optional<std::uint64_t> count);
 
   std::optional<InputRecord> next() override;
   std::string error() const override { return {}; }
 
  private:
-  std::string body_;
+  BodyTemplate body_;
   std::optional<std::uint64_t> count_;
+  std::size_t next_index_ = 0;
+};
+
+// -l a -l b: the records of each source in turn, numbered on from one source to the next.
+// An I/O error ends the input there: the later sources are not read.
+class ConcatenatedSource final : public RecordSource {
+ public:
+  explicit ConcatenatedSource(std::vector<std::unique_ptr<RecordSource>> sources);
+
+  std::optional<InputRecord> next() override;
+  std::optional<InputRecord> next_buffered() override;
+  std::string error() const override;
+  void set_read_wait(ReadWait wait) override;
+
+ private:
+  std::optional<InputRecord> numbered(std::optional<InputRecord> record);
+
+  std::vector<std::unique_ptr<RecordSource>> sources_;
+  std::size_t current_ = 0;
   std::size_t next_index_ = 0;
 };
 

@@ -242,7 +242,6 @@ struct Producer::Impl {
   }
 
   void assign_ids(Message& message);
-  void apply_namespace(Message& message) const;
   Result<PreparedMessage> prepare(Message& message);
   Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
   // The start of every send: validation, budget, then the route lookup.
@@ -327,8 +326,7 @@ void Producer::Impl::assign_ids(Message& message) {
 }
 
 Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
-  apply_namespace(message);
-  if (Status invalid = check_message(message, options.max_message_size)) return *invalid;
+  if (Status invalid = check_send(options, message)) return *invalid;
   PreparedMessage prepared;
   prepared.topic = message.topic;
   assign_ids(message);
@@ -349,17 +347,26 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
   return prepared;
 }
 
+namespace {
+
 // Java applies the namespace to the topic and tags the message with INSTANCE_ID.
-void Producer::Impl::apply_namespace(Message& message) const {
+void apply_namespace(const ProducerOptions& options, Message& message) {
   if (options.name_space.empty()) return;
   message.topic = wrap_namespace(options.name_space, message.topic);
   message.set_property(property_key::kInstanceId, options.name_space);
 }
 
+}  // namespace
+
+Status check_send(const ProducerOptions& options, Message& message) {
+  apply_namespace(options, message);
+  return check_message(message, options.max_message_size);
+}
+
 // MessageBatch.generateFromList + encode: never compressed, the batch object's own
 // properties are WAIT only (4.x).
 Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& messages) {
-  for (auto& message : messages) apply_namespace(message);
+  for (auto& message : messages) apply_namespace(options, message);
   if (Status invalid = check_batch(messages, options.max_message_size)) return *invalid;
   PreparedMessage prepared;
   prepared.batch = true;

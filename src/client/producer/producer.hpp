@@ -79,6 +79,11 @@ struct SendOutcome {
   bool oneway = false;  // a oneway result only says the frame was written
 };
 
+// What every send checks before it reaches the network, as send() runs it: the namespace
+// applied to `message` (topic NS%TOPIC, INSTANCE_ID), then check_message against
+// max_message_size. --dry-run asks it without a producer; nullopt: the message would go out.
+Status check_send(const ProducerOptions& options, Message& message);
+
 // The outcome of one request (request()): the reply, or why there is none.
 struct RequestOutcome {
   Result<ReplyMessage> reply;
