@@ -116,11 +116,15 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->default_str(std::to_string(options.transaction_check_max));
   std::int64_t auto_reply_ms = 0;
-  auto* auto_reply_flag = app.add_flag(
-      "--auto-reply{0}", auto_reply_ms,
-      "--auto-reply[=DELAY_MS]: answer every stored request (REPLY_TO_CLIENT and CORRELATION_ID, "
-      "from DefaultMQProducer.request) after DELAY_MS with a reply echoing its body, pushed and "
-      "stored as a replying consumer's would be (off by default)");
+  auto* auto_reply_flag =
+      app.add_option("--auto-reply", auto_reply_ms,
+                     "--auto-reply[=DELAY_MS] (alone: 0): answer every stored request "
+                     "(REPLY_TO_CLIENT and CORRELATION_ID, from DefaultMQProducer.request) after "
+                     "DELAY_MS with a reply echoing its body, pushed and stored as a replying "
+                     "consumer's would be (off unless given)")
+          ->expected(0, 1)
+          ->default_str("0")
+          ->type_name("DELAY_MS");
   app.add_flag("!--no-store-reply-message", options.store_reply_messages,
                "keep reply messages out of <cluster>_REPLY_TOPIC (storeReplyMessageEnable=false)");
   app.add_option("--fault", fault_flags,

@@ -154,3 +154,32 @@ TEST_CASE("control reply answers a stored request by its CORRELATION_ID", "[clus
   CHECK(properties.at("CORRELATION_ID") == "C-9");
   CHECK(properties.at("MSG_TYPE") == "reply");
 }
+
+TEST_CASE("--auto-reply: the cluster answers a request with an echo pushed to its requester",
+          "[cluster][reply]") {
+  ClusterOptions options;
+  options.brokers = 1;
+  options.topics = {{"T", 4}};
+  options.auto_reply_delay = std::chrono::milliseconds(0);
+  RunningCluster cluster(options);
+  TestSocket requester(cluster.broker(0));
+  REQUIRE(requester.connected());
+  exchange(requester, producer_heartbeat("REQUESTER", "RequestPG"), 1);
+  RemotingCommand request = send_request("T", 0, 2, "ping");
+  request.ext_fields["i"] = "CORRELATION_ID\x01" "C-5\x02REPLY_TO_CLIENT\x01REQUESTER\x02";
+  REQUIRE(exchange(requester, request, 2).code == response_code::kSuccess);
+
+  RemotingCommand push;
+  REQUIRE(requester.read_frame(push, 3000) == TestSocket::Read::kFrame);
+  CHECK(push.code == broker_request_code::kPushReplyMessageToClient);
+  CHECK(push.body == "ping");
+  CHECK(decode_properties(*push.field("properties")).at("CORRELATION_ID") == "C-5");
+  REQUIRE(requester.send(RemotingCommand::response_to(push, response_code::kSuccess)));
+  bool stored = false;
+  for (int poll = 0; poll < 100 && !stored; ++poll) {
+    stored = broker_status(cluster).at("replies").at("stored") == 1;
+    if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(stored);
+  CHECK(broker_status(cluster).at("replies").at("pushed") == 1);
+}
