@@ -1085,6 +1085,7 @@ void Broker::check_half_message(std::map<std::int64_t, HalfMessage>::iterator ha
     request.ext_fields.emplace("msgId", uniq_key.at("UNIQ_KEY"));
     request.ext_fields.emplace("transactionId", uniq_key.at("UNIQ_KEY"));
   }
+  // Encoding fails only for a born host that is no IPv4 "ip:port": such a check has no body.
   if (auto body = encode_message_ext(checked)) request.body = std::move(*body);
 
   // The copy replaces the message: END_TRANSACTION names its offsets from now on.
@@ -1244,7 +1245,7 @@ void Broker::reply_to_request(std::string_view request_properties, std::string b
                       {"batch", "false"}};
   reply.body = std::move(body);
   ++replies_sent_by_cluster_;
-  // No peer: the responder reads no answer.
+  // No peer: nobody reads the answer, the counters tell the outcome.
   (void)handle_send_reply(reply, std::string(), now_ms);
 }
 
