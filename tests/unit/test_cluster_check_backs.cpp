@@ -70,7 +70,7 @@ RemotingCommand end_transaction(const RemotingCommand& check, int commit_or_roll
 
 }  // namespace
 
-TEST_CASE("HEART_BEAT registers producer channels; UNREGISTER_CLIENT and a close remove them",
+TEST_CASE("HEART_BEAT registers producer channels, UNREGISTER_CLIENT and a close remove them",
           "[cluster][channels]") {
   BrokerFixture fixture;
   fixture.answer(producer_heartbeat("C1", "PG"), "127.0.0.1:1");

@@ -164,7 +164,7 @@ TEST_CASE("a reply for a client without a channel is refused at once, with Java'
   CHECK(fixture.replies().at("push_failed") == 3);
 }
 
-TEST_CASE("--auto-reply answers a stored request with an echo reply after the delay",
+TEST_CASE("auto-reply answers a stored request with an echo reply after the delay",
           "[cluster][reply]") {
   BrokerConfig config = BrokerFixture::config();
   config.auto_reply_delay = std::chrono::milliseconds(20);

@@ -45,7 +45,7 @@ nlohmann::json broker_status(RunningCluster& cluster) {
 
 }  // namespace
 
-TEST_CASE("a checked half message reaches its producer's connection; its answer commits it",
+TEST_CASE("a checked half message reaches its producer's connection and its answer commits it",
           "[cluster][check]") {
   RunningCluster cluster(checking_cluster());
   TestSocket producer(cluster.broker(0));
@@ -155,7 +155,7 @@ TEST_CASE("control reply answers a stored request by its CORRELATION_ID", "[clus
   CHECK(properties.at("MSG_TYPE") == "reply");
 }
 
-TEST_CASE("--auto-reply: the cluster answers a request with an echo pushed to its requester",
+TEST_CASE("auto-reply over sockets: the cluster answers a request with an echo pushed to its requester",
           "[cluster][reply]") {
   ClusterOptions options;
   options.brokers = 1;
