@@ -27,7 +27,7 @@ _mqsend() {
         --timeout|--retries|--async-retries|--route-refresh|--delay-level|--deliver-at|--delay|--compress-level|--compress-over|--max-size|\
         --inflight|-D|--delimiter|-K|--key-delimiter|--tag-delimiter|--count|--size|--rate|--stats-interval|\
         --batch|--batch-bytes|--batch-linger|--broker|--queue-id|--fault-latency-max|--fault-not-available|--expect-brokers|\
-        --access-key|--secret-key)
+        --access-key|--secret-key|--producers|--trace-topic)
             return ;;  # a value of the user's own
     esac
 

@@ -19,6 +19,12 @@ std::chrono::milliseconds until(EventPump::Clock::time_point when) {
 }
 }  // namespace
 
+EventPump::EventPump(ProducerPool& producers) : producers_(producers) {
+  input_and_outcome_fds_.push_back(pollfd{-1, POLLIN, 0});
+  const auto& outcome_fds = producers.outcome_fds();
+  input_and_outcome_fds_.insert(input_and_outcome_fds_.end(), outcome_fds.begin(), outcome_fds.end());
+}
+
 void EventPump::every(double seconds, std::function<void()> action) {
   if (seconds <= 0) return;
   const auto interval =
@@ -44,7 +50,7 @@ void EventPump::run_due_actions() {
 }
 
 void EventPump::tick() {
-  producer_.poll(std::chrono::milliseconds(0));
+  producers_.poll(std::chrono::milliseconds(0));
   run_due_actions();
 }
 
@@ -53,7 +59,7 @@ void EventPump::pump_for(Clock::duration duration) {
   while (!interrupt_requested()) {
     const auto left = until(deadline);
     if (left.count() == 0) break;
-    producer_.poll(std::min(left, until_next_action()));
+    producers_.poll(std::min(left, until_next_action()));
     run_due_actions();
   }
 }
@@ -66,20 +72,23 @@ EventPump::InputWait EventPump::wait_readable(int fd, std::optional<Clock::time_
       wait = std::min(wait, until(*due));
       if (wait.count() == 0) return InputWait::kDue;
     }
-    pollfd fds[2] = {{fd, POLLIN, 0}, {producer_.outcome_fd(), POLLIN, 0}};
-    const int ready = ::poll(fds, 2, static_cast<int>(wait.count()));
-    if (ready > 0 && fds[1].revents != 0) producer_.poll(std::chrono::milliseconds(0));
+    auto& fds = input_and_outcome_fds_;
+    fds[0].fd = fd;
+    const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
+    const bool outcomes_ready =
+        ready > 0 && std::any_of(fds.begin() + 1, fds.end(), [](const pollfd& slot) { return slot.revents != 0; });
+    if (outcomes_ready) producers_.poll(std::chrono::milliseconds(0));
     run_due_actions();
     // POLLHUP / POLLERR / POLLNVAL too: the read then tells the end or the error.
     if (ready > 0 && fds[0].revents != 0) return InputWait::kReadable;
   }
 }
 
-bool EventPump::wait_for_room() {
+bool EventPump::wait_for_room(std::size_t index) {
   for (;;) {
     if (final_ ? !final_wait_goes_on() : interrupt_requested()) return false;
     const auto wait = final_ ? std::min(until_next_action(), final_wait_left()) : until_next_action();
-    if (producer_.make_room(wait)) return true;
+    if (producers_.make_room(index, wait)) return true;
     run_due_actions();
   }
 }
@@ -96,7 +105,7 @@ bool EventPump::final_wait_goes_on() {
     grace_applied_ = true;
     const auto bounded = Clock::now() + grace_;
     if (bounded < final_deadline_) final_deadline_ = bounded;
-    if (const std::size_t in_flight = producer_.unreported(); in_flight > 0) {
+    if (const std::size_t in_flight = producers_.unreported(); in_flight > 0) {
       tell("mqsend: interrupted: waiting up to {:.1f} s for {} message(s) in flight "
            "(interrupt again to stop now)",
            std::chrono::duration<double>(final_deadline_ - Clock::now()).count(), in_flight);
@@ -111,7 +120,7 @@ bool EventPump::drain() {
   for (;;) {
     const bool goes_on = final_wait_goes_on();
     const auto wait = goes_on ? std::min(final_wait_left(), until_next_action()) : std::chrono::milliseconds(0);
-    const bool drained = producer_.flush(Clock::now() + wait);
+    const bool drained = producers_.flush(Clock::now() + wait);
     run_due_actions();
     if (drained) return true;
     if (!goes_on) return false;

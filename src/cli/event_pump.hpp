@@ -13,7 +13,9 @@
 #include <optional>
 #include <vector>
 
-#include "client/producer/producer.hpp"
+#include <poll.h>
+
+#include "client/producer/producer_pool.hpp"
 
 namespace mqsend::cli {
 
@@ -21,7 +23,7 @@ class EventPump {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit EventPump(Producer& producer) : producer_(producer) {}
+  explicit EventPump(ProducerPool& producers);
 
   // Runs `action` every `seconds` (<= 0: never) while the pump waits or is ticked.
   void every(double seconds, std::function<void()> action);
@@ -36,9 +38,9 @@ class EventPump {
   // never when nullopt), or an interrupt (kInterrupted).
   InputWait wait_readable(int fd, std::optional<Clock::time_point> due = std::nullopt);
 
-  // Pumps until the producer has room for a send; false when the wait must end first (see
+  // Pumps until producer `index` has room for a send; false when the wait must end first (see
   // the phases above).
-  bool wait_for_room();
+  bool wait_for_room(std::size_t index);
 
   // The input is over (or was interrupted): from now on waits last until `deadline`, cut by
   // interrupts as described above.
@@ -60,7 +62,8 @@ class EventPump {
   bool final_wait_goes_on();
   std::chrono::milliseconds final_wait_left() const;
 
-  Producer& producer_;
+  ProducerPool& producers_;
+  std::vector<pollfd> input_and_outcome_fds_;  // the input's slot first, set per wait
   std::vector<Periodic> periodic_;
   bool final_ = false;
   bool grace_applied_ = false;

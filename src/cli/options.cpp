@@ -227,6 +227,15 @@ void define_send_options(CLI::App& app, CliOptions& options) {
   app.add_flag("--strict", options.strict,
                "Count messages stored with FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE "
                "as failed (exit 1, or 4 when all are); the summary counts them either way");
+  app.add_option("--producers", options.producers,
+                 "Send through N independent producers (own client id and connections each), records "
+                 "round-robin, a sharding key always through the same one")
+      ->check(in_range(std::size_t{1}, std::size_t{64}));
+  app.add_flag("--trace", options.trace,
+               "Send the Java client's message trace (enableMsgTrace) of every send answered by a "
+               "broker to RMQ_SYS_TRACE_TOPIC");
+  app.add_option("--trace-topic", options.trace_topic, "Send the message trace to this topic (implies --trace)")
+      ->type_name("TOPIC");
 }
 
 void define_probe_command(CLI::App& app, CommandLine& command_line) {

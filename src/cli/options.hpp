@@ -82,6 +82,9 @@ struct CliOptions : CommonOptions {
   TransactionOptions transaction;     // --transaction, --transaction-exec, --transaction-check
   bool dry_run = false;               // --dry-run: validate and print, contact no server
   bool strict = false;                // --strict: FLUSH_*/SLAVE_* statuses are failures
+  std::size_t producers = 1;          // --producers: independent producers fed round-robin
+  bool trace = false;                 // --trace: Java's enableMsgTrace
+  std::string trace_topic;            // --trace-topic (implies --trace); "": RMQ_SYS_TRACE_TOPIC
 };
 
 // `mqsend probe`: the settings only the probe has.

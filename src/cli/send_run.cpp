@@ -23,7 +23,8 @@
 #include "cli/sharding.hpp"
 #include "cli/transaction_run.hpp"
 #include "client/producer/message_id.hpp"
-#include "client/producer/producer.hpp"
+#include "client/producer/producer_pool.hpp"
+#include "client/producer/trace/trace_record.hpp"
 
 namespace mqsend::cli {
 
@@ -34,10 +35,13 @@ constexpr double kOutputFlushSeconds = 0.1;
 
 // Send units allowed unreported: one for sync; for batches the window counts messages, so
 // --inflight bounds memory the same way with and without --batch.
+// With --producers N each producer gets its share of --inflight (sync: one send each, as N
+// threads calling the Java producer's send).
 std::size_t in_flight_units(const CliOptions& options) {
   if (options.mode == SendMode::kSync) return 1;
-  if (options.batch > 1) return std::max<std::size_t>(1, options.inflight / options.batch);
-  return options.inflight;
+  const std::size_t window = (options.inflight + options.producers - 1) / options.producers;
+  if (options.batch > 1) return std::max<std::size_t>(1, window / options.batch);
+  return window;
 }
 
 // The common settings plus what only `send` has.
@@ -61,7 +65,21 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
   const bool one_shot = !options.repeat && options.count == 0 && bodies_from_flags(options);
   // A transactional producer stays registered: the brokers check back through its connections.
   producer.register_with_brokers = !one_shot || options.transaction.enabled();
+  if (options.trace || !options.trace_topic.empty()) {
+    producer.trace_topic = options.trace_topic.empty() ? std::string(kDefaultTraceTopic) : options.trace_topic;
+  }
   return producer;
+}
+
+// Trace sends never fail a record: what was lost is told once, at the end.
+void warn_trace_failures(const TraceStats& trace) {
+  if (trace.messages_failed > 0) {
+    tell("mqsend: warning: {} of {} trace messages failed (the traced records were sent): {}",
+         trace.messages_failed, trace.messages_failed + trace.messages_sent, trace.first_error);
+  }
+  if (trace.records_dropped > 0) {
+    tell("mqsend: warning: {} trace records dropped: too many trace messages unanswered", trace.records_dropped);
+  }
 }
 
 // The interrupted run's in-flight sends get at most this long (or their --timeout, if
@@ -94,10 +112,10 @@ FailedOutputOptions failed_output_options(const CliOptions& options, const std::
 // through the producer's queue on this thread and is reported per record.
 class RecordSender {
  public:
-  RecordSender(const CliOptions& options, Producer& producer, Reporter& reporter, EventPump& pump,
+  RecordSender(const CliOptions& options, ProducerPool& producers, Reporter& reporter, EventPump& pump,
                TransactionRecords* transactions)
       : mode_(options.mode),
-        producer_(producer),
+        producers_(producers),
         reporter_(reporter),
         pump_(pump),
         transactions_(transactions),
@@ -134,34 +152,37 @@ class RecordSender {
 
  private:
   bool send_one(PendingRecord record, Message message, std::optional<std::string> sharding_key) {
-    if (!pump_.wait_for_room()) {
+    const std::size_t target = producers_.pick(sharding_key);
+    if (!pump_.wait_for_room(target)) {
       fail_unsent({record});
       return false;
     }
-    auto report = [this, record = std::move(record)](SendOutcome outcome) {
-      reporter_.report(record.index, outcome, record.raw);
-    };
     if (transactions_ != nullptr) {
       transactions_->send(mode_, std::move(record), std::move(message));
       pump_.tick();
       return true;
     }
+    auto report = [this, record = std::move(record)](SendOutcome outcome) {
+      reporter_.report(record.index, outcome, record.raw);
+    };
+    Producer& producer = producers_.at(target);
     if (sharding_key) {
       keys_.add(*sharding_key);
-      producer_.send_ordered(mode_, std::move(message), std::move(*sharding_key), std::move(report));
+      producer.send_ordered(mode_, std::move(message), std::move(*sharding_key), std::move(report));
     } else {
-      producer_.send(mode_, std::move(message), std::move(report));
+      producer.send(mode_, std::move(message), std::move(report));
     }
     pump_.tick();
     return true;
   }
 
   bool send_batch(Batch batch) {
-    if (!pump_.wait_for_room()) {
+    const std::size_t target = producers_.pick(std::nullopt);
+    if (!pump_.wait_for_room(target)) {
       fail_unsent(batch.records);
       return false;
     }
-    producer_.send_batch(mode_, std::move(batch.messages),
+    producers_.at(target).send_batch(mode_, std::move(batch.messages),
                          [this, records = std::move(batch.records)](SendOutcome outcome) {
                            const auto outcomes = split_batch_outcome(outcome, records.size());
                            for (std::size_t i = 0; i < records.size(); ++i) {
@@ -179,7 +200,7 @@ class RecordSender {
   }
 
   const SendMode mode_;
-  Producer& producer_;
+  ProducerPool& producers_;
   Reporter& reporter_;
   EventPump& pump_;
   TransactionRecords* const transactions_;  // null unless a transactional send
@@ -288,14 +309,14 @@ int run_send(const CliOptions& options) {
   std::size_t sharding_keys = 0;
   std::string transaction_summary;
   {
-    Producer producer(std::move(settings));
+    ProducerPool producers(settings, options.producers);
     unblock_interrupts();
-    EventPump pump(producer);
+    EventPump pump(producers);
     pump.every(options.stats_interval, [&] { tell("{}", reporter.stats().interval_line()); });
     pump.every(kOutputFlushSeconds, [&] { reporter.flush(); });
     std::optional<TransactionRecords> transactions;
-    if (options.transaction.enabled()) transactions.emplace(options.transaction, producer, reporter);
-    RecordSender sender(options, producer, reporter, pump, transactions ? &*transactions : nullptr);
+    if (options.transaction.enabled()) transactions.emplace(options.transaction, producers.at(0), reporter);
+    RecordSender sender(options, producers, reporter, pump, transactions ? &*transactions : nullptr);
     LingeringWaits waits(pump, sender);
     (*source)->set_read_wait([&waits](int fd) { return waits.wait_readable(fd); });
     RateLimiter rate(options.rate, {}, [&waits](RateLimiter::Clock::duration wait) { waits.wait_for(wait); });
@@ -347,7 +368,8 @@ int run_send(const CliOptions& options) {
                                         transactions->checks_answered(), transactions->checks_answered() == 1 ? "" : "s");
     }
     interrupted = interrupted || !pending_sent || interrupt_requested();
-    producer.close();
+    producers.close();
+    warn_trace_failures(producers.trace_stats());
     sharding_keys = sender.sharding_keys();
   }
   if (failed_output != nullptr) {
@@ -362,7 +384,8 @@ int run_send(const CliOptions& options) {
   const int code = interrupted ? exit_code::kSomeFailed : exit_code_for(reporter.tally());
   if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
     const std::string keys = sharding_keys > 0 ? fmt::format(", {} sharding key{}", sharding_keys, sharding_keys == 1 ? "" : "s") : "";
-    tell("mqsend: {}{}{}, {}{}", reporter.stats().summary(), keys, transaction_summary, resource_usage(),
+    const std::string producer_count = options.producers > 1 ? fmt::format(", {} producers", options.producers) : "";
+    tell("mqsend: {}{}{}{}, {}{}", reporter.stats().summary(), keys, producer_count, transaction_summary, resource_usage(),
          interrupted ? " (interrupted)" : "");
   }
   return code;

@@ -47,6 +47,7 @@ std::string transaction_conflict(const CliOptions& options) {
   if (options.mode == SendMode::kOneway) {
     return "--transaction: half messages are sent sync or async, not oneway (their result decides the end)";
   }
+  if (options.producers > 1) return "--transaction takes one producer (--producers 1): its group answers the check-backs";
   if (options.batch > 1) return "--transaction cannot go with --batch: every half message is ended on its own";
   if (options.delay_level > 0) return "--transaction cannot go with --delay-level: a half message has no delay";
   if (!options.deliver_at.empty() || !options.delay.empty()) {

@@ -22,6 +22,7 @@
 #include "client/producer/properties.hpp"
 #include "client/producer/recall_handle.hpp"
 #include "client/producer/send_request.hpp"
+#include "client/producer/trace/trace_dispatcher.hpp"
 #include "client/producer/validators.hpp"
 #include "client/remoting/codes.hpp"
 #include "client/remoting/repeating_timer.hpp"
@@ -82,6 +83,8 @@ struct PreparedMessage {
   SendRequestPayload payload;
   bool batch = false;
   bool timer = false;  // TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS set (5.x timer message)
+  // Traced (ProducerOptions::trace_topic): the record, completed by an attempt's SendResult.
+  std::unique_ptr<PubTrace> trace;
 };
 
 // One send from start to outcome, shared by its route lookup and attempts.
@@ -134,6 +137,7 @@ using SendStatePtr = std::shared_ptr<SendState>;
 struct ReadyOutcome {
   Producer::Callback callback;
   SendOutcome outcome;
+  std::unique_ptr<PubTrace> trace;  // for the dispatcher, on the caller's thread
 };
 
 struct ReadyRequest {
@@ -168,6 +172,7 @@ struct Producer::Impl {
                         options.default_topic_queue_nums, true, options.serialize},
         route_refresh(remoting->io_context(), routes.retry_gap(),
                       [this] { routes.refresh_due(this->options.send_timeout); }) {
+    if (options.trace_topic) tracer = std::make_unique<TraceDispatcher>(options, *options.trace_topic);
     if (options.register_with_brokers) {
       registration = std::make_unique<BrokerRegistration>(
           *remoting, request_options.producer_group, make_client_id(),
@@ -242,6 +247,11 @@ struct Producer::Impl {
   }
 
   void assign_ids(Message& message);
+  // SendMessageTraceHookImpl.sendMessageBefore: none for the trace topic's own messages.
+  std::unique_ptr<PubTrace> trace_before(const Message& message, std::size_t body_length) const;
+  // sendMessageAfter, for an attempt answered with `result`.
+  void trace_after(PubTrace& trace, const SendResult& result, const std::string& address,
+                   SteadyClock::time_point attempt_start) const;
   Result<PreparedMessage> prepare(Message& message);
   Result<PreparedMessage> prepare_batch(std::vector<Message>& messages);
   // The start of every send: validation, budget, then the route lookup.
@@ -303,6 +313,7 @@ struct Producer::Impl {
   SendRequestOptions request_options;
   RepeatingTimer route_refresh;
   std::unique_ptr<BrokerRegistration> registration;
+  std::unique_ptr<TraceDispatcher> tracer;
   std::atomic<const TopicPublishInfo*> last_registered_route{nullptr};
   OrderedGate<SendStatePtr> ordered;
   OutcomeQueue<ReadyItem> outcomes;
@@ -343,8 +354,32 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
   if (message.property(property_key::kTransactionPrepared) == "true") {
     prepared.payload.sys_flag |= sys_flag::kTransactionPrepared;
   }
+  if (tracer) prepared.trace = trace_before(message, prepared.payload.body.size());
   encode_properties(message.properties, prepared.payload.properties);
   return prepared;
+}
+
+// The body length is the body as sent: sendKernelImpl runs the hook after compressing.
+std::unique_ptr<PubTrace> Producer::Impl::trace_before(const Message& message, std::size_t body_length) const {
+  const std::string topic = unwrap_namespace(options.name_space, message.topic);
+  if (topic.rfind(tracer->topic(), 0) == 0) return nullptr;
+  auto trace = std::make_unique<PubTrace>(pub_trace_before(message));
+  trace->topic = topic;
+  trace->group = options.group;
+  trace->body_length = body_length;
+  return trace;
+}
+
+void Producer::Impl::trace_after(PubTrace& trace, const SendResult& result, const std::string& address,
+                                 SteadyClock::time_point attempt_start) const {
+  const auto cost = elapsed_since(attempt_start).count();
+  trace.timestamp_ms = wall_clock_ms() - cost;
+  trace.cost_time_ms = cost;
+  trace.store_host = address;
+  trace.region_id = result.region_id;
+  trace.msg_id = result.msg_id;
+  trace.offset_msg_id = result.offset_msg_id;
+  trace.success = result.status == SendStatus::kSendOk;
 }
 
 namespace {
@@ -384,6 +419,12 @@ Result<PreparedMessage> Producer::Impl::prepare_batch(std::vector<Message>& mess
                              options.max_message_size)};
   }
   prepared.payload.body = std::move(body.value());
+  // A MessageBatch has no tags and no keys of its own.
+  if (tracer) {
+    Message batch;
+    batch.topic = prepared.topic;
+    prepared.trace = trace_before(batch, prepared.payload.body.size());
+  }
   if (!options.name_space.empty()) {
     append_property(property_key::kInstanceId, options.name_space, prepared.payload.properties);
   }
@@ -554,6 +595,8 @@ void Producer::Impl::on_response(const SendStatePtr& state, const MessageQueue& 
   strategy.update(queue.broker_name, latency, !sent.ok());
   if (state->finished) return;
   if (!sent) return on_failure(state, sent.error());
+  // Java's hook skips a broker that answers TRACE_ON false.
+  if (state->message.trace && sent->trace_on) trace_after(*state->message.trace, *sent, address, attempt_start);
   sent->timer_ignored = state->message.timer && sent->broker_version < kFirstVersion5;
   const bool stored_ok = sent->status == SendStatus::kSendOk;
   if (stored_ok || state->mode != SendMode::kSync || !options.retry_another_broker_when_not_store_ok ||
@@ -642,7 +685,11 @@ void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result
   SendOutcome outcome{std::move(result), std::move(state->brokers_tried),
                       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - state->start),
                       state->mode == SendMode::kOneway};
-  queue_item(ReadyOutcome{std::move(state->callback), std::move(outcome)});
+  std::unique_ptr<PubTrace> trace;
+  if (outcome.result && state->message.trace && !state->message.trace->store_host.empty()) {
+    trace = std::move(state->message.trace);
+  }
+  queue_item(ReadyOutcome{std::move(state->callback), std::move(outcome), std::move(trace)});
 }
 
 void Producer::Impl::queue_item(ReadyItem item) {
@@ -665,6 +712,7 @@ std::size_t Producer::Impl::poll(Milliseconds timeout) {
   const std::size_t count = batch.size();
   for (auto& item : batch) {
     if (auto* ready = std::get_if<ReadyOutcome>(&item)) {
+      if (ready->trace) tracer->append(*ready->trace);
       if (ready->callback) ready->callback(std::move(ready->outcome));
     } else if (auto* request = std::get_if<ReadyRequest>(&item)) {
       if (request->callback) request->callback(std::move(request->outcome));
@@ -677,6 +725,7 @@ std::size_t Producer::Impl::poll(Milliseconds timeout) {
   }
   batch.clear();
   taken.swap(batch);
+  if (tracer) tracer->poll();
   return count;
 }
 
@@ -903,7 +952,7 @@ bool Producer::flush(Clock::time_point deadline) {
     if (left.count() <= 0) return false;
     impl_->poll(left);
   }
-  return true;
+  return !impl_->tracer || impl_->tracer->flush(deadline);
 }
 
 void Producer::close() {
@@ -924,9 +973,13 @@ void Producer::close() {
   }
   while (impl_->unreported.load() > 0 && impl_->poll(Milliseconds(0)) > 0) {
   }
+  // After the last callbacks: their records go into the final trace batch.
+  if (impl_->tracer) impl_->tracer->close();
 }
 
 std::size_t Producer::unreported() const { return impl_->unreported.load(); }
+
+TraceStats Producer::trace_stats() const { return impl_->tracer ? impl_->tracer->stats() : TraceStats{}; }
 
 int Producer::outcome_fd() const { return impl_->outcomes.fd(); }
 

@@ -69,6 +69,18 @@ struct ProducerOptions {
   std::optional<AclCredentials> acl;  // sign every request (name server and brokers)
   TlsOptions tls;                     // TLS to name servers and brokers
   std::size_t max_in_flight = 1024;   // sends started and not yet reported (the window)
+  // Java's enableMsgTrace: a Pub trace record per send answered with a SendResult goes to this
+  // topic (trace/trace_dispatcher.hpp); none when unset.
+  std::optional<std::string> trace_topic;
+};
+
+// What the trace dispatcher did (ProducerOptions::trace_topic).
+struct TraceStats {
+  std::uint64_t records = 0;          // trace records taken
+  std::uint64_t records_dropped = 0;  // in batches dropped: too many trace sends unanswered
+  std::uint64_t messages_sent = 0;    // trace messages stored
+  std::uint64_t messages_failed = 0;
+  std::string first_error;            // of the first failed trace message
 };
 
 // The outcome of one message: a SendResult or an error, plus what it cost.
@@ -160,6 +172,8 @@ class Producer {
 
   // Sends started and not yet reported.
   std::size_t unreported() const;
+  // Zero when tracing is off. Final once close() returned.
+  TraceStats trace_stats() const;
   // A file descriptor that is readable while outcomes wait for poll(), for callers that
   // wait on other descriptors too (input).
   int outcome_fd() const;
