@@ -864,7 +864,7 @@ void Producer::end_transaction(const SendResult& half, TransactionState state, C
                         {half.queue.broker_name},
                         std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started),
                         true};
-    impl->queue_item(ReadyOutcome{std::move(on_outcome), std::move(outcome)});
+    impl->queue_item(ReadyOutcome{std::move(on_outcome), std::move(outcome), nullptr});
   };
   // DefaultMQProducerImpl.endTransaction: the commit-log offset from the offsetMsgId (the
   // msgId when there is none), the master from the cached route.
