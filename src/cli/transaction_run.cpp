@@ -91,6 +91,7 @@ TransactionState TransactionRecords::answer_check(const TransactionCheck& check)
   if (known != decided_.end() && known->second == TransactionState::kUnknown && state != TransactionState::kUnknown) {
     known->second = state;
     --unsettled_;
+    if (state == TransactionState::kCommit) reporter_.transaction_committed_later();
   }
   tell("mqsend: check-back for {} (topic {}): {}", msg_id, check.message.topic, transaction_state_name(state));
   return state;

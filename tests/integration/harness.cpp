@@ -403,7 +403,8 @@ std::map<std::string, int> TestCluster::sends_per_target() const {
 }
 
 std::int64_t TestCluster::broker_counter(const std::string& broker, const std::string& pointer) const {
-  for (const auto& status : control({{"cmd", "status"}}).at("brokers")) {
+  const nlohmann::json status_of_all = control({{"cmd", "status"}});  // kept: the loop reads into it
+  for (const auto& status : status_of_all.at("brokers")) {
     if (status.at("name") == broker) return status.at(nlohmann::json::json_pointer(pointer)).get<std::int64_t>();
   }
   throw std::runtime_error("no broker " + broker + " in status");
