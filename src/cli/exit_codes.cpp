@@ -17,6 +17,7 @@ void RunTally::count_failure(int code, bool reached_broker) {
       break;
     case error_code::kAccessBrokerTimeout:
     case error_code::kCallTimeout:
+    case error_code::kRequestTimeoutException:
       ++failed_timeout;
       break;
     default:
@@ -25,7 +26,10 @@ void RunTally::count_failure(int code, bool reached_broker) {
 }
 
 int exit_code_for(const RunTally& tally) {
-  if (tally.failed == 0) return tally.output_lost ? exit_code::kOutputLost : exit_code::kAllSent;
+  if (tally.failed == 0) {
+    if (tally.not_committed > 0) return exit_code::kNotCommitted;
+    return tally.output_lost ? exit_code::kOutputLost : exit_code::kAllSent;
+  }
   if (tally.sent > 0) return exit_code::kSomeFailed;
   if (tally.failed_invalid == tally.failed) return exit_code::kUsage;
   if (tally.failed_no_route > 0) return exit_code::kNoRoute;
@@ -43,6 +47,8 @@ const char* exit_code_help() {
          "  5  every message failed by timeout\n"
          "  7  every message was sent, but writing result lines to stdout failed (a run with\n"
          "     failures keeps the code of its failures)\n"
+         "  8  --transaction: every half message was stored, but some transactions were rolled\n"
+         "     back or left UNKNOW\n"
          "Signals: a first SIGINT, SIGTERM or SIGHUP stops reading; the records read but not sent\n"
          "fail, sends in flight get at most 3 s; a second one stops at once.\n";
 }

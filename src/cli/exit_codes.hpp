@@ -13,6 +13,7 @@ inline constexpr int kAllFailed = 4;      // every message failed (broker or tra
 inline constexpr int kTimeout = 5;        // every message failed and the failures were timeouts
 // 6 is probe's (kFewerBrokers).
 inline constexpr int kOutputLost = 7;     // every message was sent, but result lines were lost on stdout
+inline constexpr int kNotCommitted = 8;   // every half message was stored, some transactions did not commit
 }  // namespace exit_code
 
 // What a run produced, counted per message.
@@ -22,6 +23,7 @@ struct RunTally {
   std::size_t failed_invalid = 0;   // of failed: rejected by validation before sending
   std::size_t failed_no_route = 0;  // of failed: no route / name server unreachable
   std::size_t failed_timeout = 0;   // of failed: send timed out
+  std::size_t not_committed = 0;    // of sent: transactions rolled back or left UNKNOW
   bool output_lost = false;         // writing result lines to stdout failed
 
   // Classifies a failure into the counters (failed included). `reached_broker`: a broker

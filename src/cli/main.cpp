@@ -13,6 +13,7 @@
 #include "cli/options.hpp"
 #include "cli/probe.hpp"
 #include "cli/recall.hpp"
+#include "cli/request.hpp"
 #include "cli/send_run.hpp"
 
 int main(int argc, char** argv) {
@@ -46,5 +47,6 @@ int main(int argc, char** argv) {
   }
   if (command_line.probe_chosen()) return cli::run_probe(command_line.options, command_line.probe);
   if (command_line.recall_chosen()) return cli::run_recall(command_line.options, command_line.recall_handles);
+  if (command_line.request_chosen()) return cli::run_request(command_line.options);
   return cli::run_send(command_line.options);
 }

@@ -10,6 +10,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/probe.hpp"
+#include "cli/request.hpp"
 #include "cli/tls_flags.hpp"
 
 namespace mqsend::cli {
@@ -220,6 +221,7 @@ void define_send_options(CLI::App& app, CliOptions& options) {
                        ->default_str("");  // no default: it comes with --broker
   broker->needs(queue_id);
   queue_id->needs(broker);
+  define_transaction_options(app, options.transaction);
   app.add_flag("--dry-run", options.dry_run,
                "Validate every record as a send would and print what would be sent (topic, size, "
                "properties); send nothing, contact no server; exit as the send would for invalid records");
@@ -303,7 +305,7 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
       "Without -m, --file or -l, every line of standard input is one message "
       "(CRLF handled, empty lines skipped).\n"
       "'mqsend probe --help' describes the smoke test, 'mqsend recall --help' the recall of "
-      "timer messages.");
+      "timer messages, 'mqsend request --help' request-reply.");
   app.footer(std::string(exit_code_help()) + configuration_help());
   app.option_defaults()->always_capture_default();
   define_common_options(app, command_line);
@@ -311,10 +313,15 @@ void define_command_line(CLI::App& app, CommandLine& command_line) {
   app.set_version_flag("-V,--version", "mqsend " MQSEND_VERSION);
   define_probe_command(app, command_line);
   define_recall_command(app, command_line);
+  define_request_command(app, command_line);
 }
 
 bool CommandLine::probe_chosen() const {
   return probe_command != nullptr && probe_command->parsed();
+}
+
+bool CommandLine::request_chosen() const {
+  return request_command != nullptr && request_command->parsed();
 }
 
 bool CommandLine::recall_chosen() const {

@@ -9,6 +9,7 @@
 
 #include "cli/cli11_fwd.hpp"
 #include "cli/credentials.hpp"
+#include "cli/transaction_flags.hpp"
 #include "client/producer/producer.hpp"
 #include "client/remoting/tls_options.hpp"
 
@@ -78,6 +79,7 @@ struct CliOptions : CommonOptions {
   std::int64_t batch_linger_ms = 10;  // RocketMQ 5 ProduceAccumulator holdMs
   std::string target_broker;          // --broker: with --queue-id, send to that queue only
   int target_queue_id = -1;           // unset without --broker (they need each other)
+  TransactionOptions transaction;     // --transaction, --transaction-exec, --transaction-check
   bool dry_run = false;               // --dry-run: validate and print, contact no server
   bool strict = false;                // --strict: FLUSH_*/SLAVE_* statuses are failures
   std::size_t producers = 1;          // --producers: independent producers fed round-robin
@@ -99,9 +101,11 @@ struct CommandLine {
   CLI::App* probe_command = nullptr;  // set by define_command_line; parsed() when chosen
   std::vector<std::string> recall_handles;  // `mqsend recall HANDLE...`
   CLI::App* recall_command = nullptr;
+  CLI::App* request_command = nullptr;  // `mqsend request`: -m, -k, -p bound to `options`
 
   bool probe_chosen() const;
   bool recall_chosen() const;
+  bool request_chosen() const;
 };
 
 // Defines the common flags (-n, -t, --timeout, -g, --namespace, --serialize, --vip-channel,

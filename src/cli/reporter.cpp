@@ -112,6 +112,34 @@ void Reporter::report(std::size_t index, const SendOutcome& outcome, std::string
   write_out(line);
 }
 
+void Reporter::report_transaction(std::size_t index, const SendOutcome& half, TransactionState state,
+                                  const Status& end_failure) {
+  stats_.record_sent(half.latency);
+  ++tally_.sent;
+  if (state != TransactionState::kCommit || end_failure) ++tally_.not_committed;
+  if (options_.out == nullptr) return;
+  const std::string_view state_name = transaction_state_name(state);
+  std::string line;
+  if (options_.json) {
+    nlohmann::json object = nlohmann::json::parse(success_json(index, half));
+    object["transaction"] = state_name;
+    if (end_failure) {
+      object["endTransactionError"] = {{"code", end_failure->code},
+                                       {"name", error_code_name(end_failure->code)},
+                                       {"message", end_failure->message}};
+    }
+    line = dump(object);
+  } else {
+    append_success_text(half, line);
+    fmt::format_to(std::back_inserter(line), " localTransactionState={}", state_name);
+    if (end_failure) {
+      fmt::format_to(std::back_inserter(line), " endTransaction=FAILED({})", error_code_name(end_failure->code));
+    }
+  }
+  line.push_back('\n');
+  write_out(line);
+}
+
 void Reporter::report_failure(std::size_t index, const Error& error, std::optional<std::string_view> raw) {
   write_failure(index, error, nullptr, raw);
 }

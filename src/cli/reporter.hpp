@@ -30,6 +30,12 @@ class Reporter {
 
   // `raw` is the record as read.
   void report(std::size_t index, const SendOutcome& outcome, std::string_view raw);
+  // A transactional record whose half message `half` was stored and then ended with `state`;
+  // `end_failure`: END_TRANSACTION could not be written (the broker will check back).
+  void report_transaction(std::size_t index, const SendOutcome& half, TransactionState state,
+                          const Status& end_failure);
+  // A transaction reported UNKNOW that a check-back answer later committed.
+  void transaction_committed_later() { --tally_.not_committed; }
   // A record that failed before it reached the producer (unreadable, unparsable, interrupted).
   // `raw` nullopt: its bytes were dropped as read (oversized), so --failed-output cannot have it.
   void report_failure(std::size_t index, const Error& error, std::optional<std::string_view> raw);

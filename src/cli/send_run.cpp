@@ -21,6 +21,7 @@
 #include "cli/resource_usage.hpp"
 #include "cli/send_input.hpp"
 #include "cli/sharding.hpp"
+#include "cli/transaction_run.hpp"
 #include "client/producer/message_id.hpp"
 #include "client/producer/producer_pool.hpp"
 #include "client/producer/trace/trace_record.hpp"
@@ -62,7 +63,8 @@ ProducerOptions send_producer_options(const CliOptions& options, ProducerOptions
   }
   // Streams register with the brokers (heartbeats); a one-shot send must not wait on it.
   const bool one_shot = !options.repeat && options.count == 0 && bodies_from_flags(options);
-  producer.register_with_brokers = !one_shot;
+  // A transactional producer stays registered: the brokers check back through its connections.
+  producer.register_with_brokers = !one_shot || options.transaction.enabled();
   if (options.trace || !options.trace_topic.empty()) {
     producer.trace_topic = options.trace_topic.empty() ? std::string(kDefaultTraceTopic) : options.trace_topic;
   }
@@ -110,11 +112,13 @@ FailedOutputOptions failed_output_options(const CliOptions& options, const std::
 // through the producer's queue on this thread and is reported per record.
 class RecordSender {
  public:
-  RecordSender(const CliOptions& options, ProducerPool& producers, Reporter& reporter, EventPump& pump)
+  RecordSender(const CliOptions& options, ProducerPool& producers, Reporter& reporter, EventPump& pump,
+               TransactionRecords* transactions)
       : mode_(options.mode),
         producers_(producers),
         reporter_(reporter),
         pump_(pump),
+        transactions_(transactions),
         packer_(options.batch > 1 ? std::make_unique<BatchPacker>(options.batch, options.batch_bytes,
                                                                   Milliseconds(options.batch_linger_ms))
                                   : nullptr) {}
@@ -152,6 +156,11 @@ class RecordSender {
     if (!pump_.wait_for_room(target)) {
       fail_unsent({record});
       return false;
+    }
+    if (transactions_ != nullptr) {
+      transactions_->send(mode_, std::move(record), std::move(message));
+      pump_.tick();
+      return true;
     }
     auto report = [this, record = std::move(record)](SendOutcome outcome) {
       reporter_.report(record.index, outcome, record.raw);
@@ -194,6 +203,7 @@ class RecordSender {
   ProducerPool& producers_;
   Reporter& reporter_;
   EventPump& pump_;
+  TransactionRecords* const transactions_;  // null unless a transactional send
   std::unique_ptr<BatchPacker> packer_;
   KeyCounter keys_;
 };
@@ -262,6 +272,7 @@ int run_send(const CliOptions& options) {
   if (options.batch > 1 && options.delay_level > 0) {
     return usage_error("--batch cannot carry a --delay-level (batches have no delay)");
   }
+  if (const std::string conflict = transaction_conflict(options); !conflict.empty()) return usage_error(conflict);
   auto sharding = ShardingRule::from_options(options);
   if (!sharding) return usage_error(sharding.error().message);
   auto base = message_template(options);
@@ -296,13 +307,16 @@ int run_send(const CliOptions& options) {
   install_interrupt_handlers();  // before the producer's I/O thread exists: it inherits the block
   bool interrupted = false;
   std::size_t sharding_keys = 0;
+  std::string transaction_summary;
   {
     ProducerPool producers(settings, options.producers);
     unblock_interrupts();
     EventPump pump(producers);
     pump.every(options.stats_interval, [&] { tell("{}", reporter.stats().interval_line()); });
     pump.every(kOutputFlushSeconds, [&] { reporter.flush(); });
-    RecordSender sender(options, producers, reporter, pump);
+    std::optional<TransactionRecords> transactions;
+    if (options.transaction.enabled()) transactions.emplace(options.transaction, producers.at(0), reporter);
+    RecordSender sender(options, producers, reporter, pump, transactions ? &*transactions : nullptr);
     LingeringWaits waits(pump, sender);
     (*source)->set_read_wait([&waits](int fd) { return waits.wait_readable(fd); });
     RateLimiter rate(options.rate, {}, [&waits](RateLimiter::Clock::duration wait) { waits.wait_for(wait); });
@@ -344,6 +358,15 @@ int run_send(const CliOptions& options) {
     const std::string read_error = (*source)->error();
     if (!read_error.empty() && !interrupted) tell("mqsend: reading input stopped: {}", read_error);
     pump.drain();
+    if (transactions) {
+      // Check-backs are answered in the pump, as long as the wait lasts.
+      const auto wait_end = EventPump::Clock::now() + Milliseconds(options.transaction.check_wait_ms);
+      while (transactions->unsettled() > 0 && !interrupt_requested() && EventPump::Clock::now() < wait_end) {
+        pump.pump_for(std::min<EventPump::Clock::duration>(wait_end - EventPump::Clock::now(), Milliseconds(50)));
+      }
+      transaction_summary = fmt::format(", {} not committed, {} check-back{} answered", reporter.tally().not_committed,
+                                        transactions->checks_answered(), transactions->checks_answered() == 1 ? "" : "s");
+    }
     interrupted = interrupted || !pending_sent || interrupt_requested();
     producers.close();
     warn_trace_failures(producers.trace_stats());
@@ -362,7 +385,7 @@ int run_send(const CliOptions& options) {
   if (!options.quiet || options.summary || code != exit_code::kAllSent) {  // -q: success is silent
     const std::string keys = sharding_keys > 0 ? fmt::format(", {} sharding key{}", sharding_keys, sharding_keys == 1 ? "" : "s") : "";
     const std::string producer_count = options.producers > 1 ? fmt::format(", {} producers", options.producers) : "";
-    tell("mqsend: {}{}{}, {}{}", reporter.stats().summary(), keys, producer_count, resource_usage(),
+    tell("mqsend: {}{}{}{}, {}{}", reporter.stats().summary(), keys, producer_count, transaction_summary, resource_usage(),
          interrupted ? " (interrupted)" : "");
   }
   return code;

@@ -4,8 +4,10 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include "client/common/base64.hpp"
+#include "client/producer/message_ext_codec.hpp"
 #include "client/producer/properties.hpp"
 #include "client/remoting/codes.hpp"
 #include "testcluster/batch_body_reader.hpp"
@@ -27,6 +29,8 @@ constexpr std::string_view kScheduleTopic = "SCHEDULE_TOPIC_XXXX";
 constexpr std::string_view kHalfTopic = "RMQ_SYS_TRANS_HALF_TOPIC";
 constexpr std::string_view kOpHalfTopic = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
 constexpr std::string_view kTimerTopic = "rmq_sys_wheel_timer";
+// TopicValidator.RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, TCMT_QUEUE_NUMS 1.
+constexpr std::string_view kCheckMaxTimeTopic = "TRANS_CHECK_MAX_TIME_TOPIC";
 constexpr int kScheduleTopicQueueNums = 18;  // TopicConfigManager.SCHEDULE_TOPIC_QUEUE_NUM
 constexpr int kTopicConfigDefaultQueueNums = 16;  // TopicConfig.defaultReadQueueNums
 
@@ -42,6 +46,29 @@ constexpr std::int64_t kTimerPrecisionMs = 1000;
 
 // ResponseCode.ILLEGAL_OPERATION (5.x).
 constexpr int kIllegalOperation = 604;
+
+// Broker2Client.callClient: invokeSync with 10 s.
+constexpr std::chrono::milliseconds kCallClientTimeout{10000};
+// MixAll.REPLY_TOPIC_POSTFIX, MixAll.REPLY_MESSAGE_FLAG.
+constexpr std::string_view kReplyTopicSuffix = "_REPLY_TOPIC";
+constexpr std::string_view kReplyMessageType = "reply";
+// The producer group the cluster's own responder sends its replies with.
+constexpr std::string_view kResponderGroup = "mqsend-testcluster-responder";
+
+bool is_reply(int code) {
+  return code == broker_request_code::kSendReplyMessage ||
+         code == broker_request_code::kSendReplyMessageV2;
+}
+
+// UtilAll.crc32: the stored bodyCRC.
+std::int32_t body_crc(std::string_view body) {
+  const auto crc = ::crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                           static_cast<uInt>(body.size()));
+  return static_cast<std::int32_t>(crc & 0x7FFFFFFF);
+}
+
+// InetSocketAddress.toString of a literal IPv4 address.
+std::string java_socket_address(std::string_view address) { return "/" + std::string(address); }
 
 bool stores_despite(int code) {
   return code == response_code::kFlushDiskTimeout || code == response_code::kFlushSlaveTimeout ||
@@ -164,10 +191,16 @@ Broker::Broker(BrokerConfig config, MessageStore& store, FaultState& faults,
       faults_(faults),
       registry_(registry),
       delivery_(io),
-      random_queue_(config_.port) {
+      random_queue_(config_.port),
+      transaction_check_timer_(io),
+      auto_replies_(io) {
   store_ip_ = parse_ipv4(config_.host).value_or(Ipv4Bytes{127, 0, 0, 1});
   if (config_.version == ServerVersion::k5_3_3) uniq_ids_.emplace();
   create_system_topics();
+  // The check service runs on masters only.
+  if (!config_.slave && config_.transaction_check_interval.count() > 0) {
+    schedule_transaction_check();
+  }
 }
 
 // TopicConfigManager's constructor (4.9.8) with autoCreateTopicEnable as configured and
@@ -191,22 +224,23 @@ void Broker::create_system_topics() {
   add(config_.name, 1, inherit);
   add("OFFSET_MOVED_EVENT", 1, read_write);
   add(std::string(kScheduleTopic), kScheduleTopicQueueNums, read_write);
-  add(config_.cluster + "_REPLY_TOPIC", 1, read_write);
+  add(config_.cluster + std::string(kReplyTopicSuffix), 1, read_write);
 }
 
 // TopicValidator.isSystemTopic after the constructor's addSystemTopic calls.
 bool Broker::is_broker_system_topic(const std::string& topic) const {
   return is_system_topic(topic) || topic == config_.cluster || topic == config_.name ||
-         topic == config_.cluster + "_REPLY_TOPIC";
+         topic == config_.cluster + std::string(kReplyTopicSuffix);
 }
 
 std::optional<RemotingCommand> Broker::handle(const RemotingCommand& request,
                                               std::string_view peer, std::int64_t now_ms) {
+  if (is_reply(request.code)) return handle_send_reply(request, std::string(peer), now_ms);
   if (!is_send(request.code)) {
     RemotingCommand response;
     switch (request.code) {
-      case request_code::kHeartBeat: response = handle_heartbeat(request); break;
-      case request_code::kUnregisterClient: response = handle_unregister(request); break;
+      case request_code::kHeartBeat: response = handle_heartbeat(request, peer); break;
+      case request_code::kUnregisterClient: response = handle_unregister(request, peer); break;
       case request_code::kUpdateAndCreateTopic: response = handle_create_topic(request); break;
       case broker_request_code::kGetMaxOffset: response = handle_get_max_offset(request); break;
       case broker_request_code::kEndTransaction:
@@ -255,36 +289,56 @@ std::optional<RemotingCommand> Broker::handle_send(const RemotingCommand& reques
   if (forced_code && !stores_despite(*forced_code)) {
     return send_failure(request, *forced_code, forced_failure_remark(*forced_code, topic));
   }
+  SendTarget target = check_send_target(request, *decoded, peer);
+  if (!target.entry) return std::move(target.refusal);
+  if (header.batch) {
+    return send_batch(request, header, *target.entry, target.queue_id, now_ms, forced_code);
+  }
+  return send_single(request, header, *target.entry, target.queue_id, peer, now_ms, forced_code);
+}
+
+Broker::SendTarget Broker::check_send_target(const RemotingCommand& request,
+                                             const BrokerSendHeader& decoded,
+                                             std::string_view peer) {
+  SendTarget target;
+  const DecodedSendHeader& header = decoded.fields;
+  const std::string& topic = header.topic;
+  auto refuse = [&target](std::optional<RemotingCommand> answer) {
+    target.refusal = std::move(answer);
+    return std::move(target);
+  };
   if (Status invalid = validate_topic_name(topic)) {
-    return send_failure(request, invalid->code, invalid->message);
+    return refuse(send_failure(request, invalid->code, invalid->message));
   }
   if (is_not_allowed_send_topic(topic)) {
-    return send_failure(request, response_code::kNoPermission,
-                        "Sending message to topic[" + topic + "] is forbidden.");
+    return refuse(send_failure(request, response_code::kNoPermission,
+                               "Sending message to topic[" + topic + "] is forbidden."));
   }
-  auto found = find_or_auto_create(*decoded);
-  if (!found) return exception_failure(request, found.error().message);
+  auto found = find_or_auto_create(decoded);
+  if (!found) return refuse(exception_failure(request, found.error().message));
   TopicEntry* entry = *found;
   if (!entry) {
-    return send_failure(request, response_code::kTopicNotExist, topic_not_exist_remark(topic));
+    return refuse(send_failure(request, response_code::kTopicNotExist,
+                               topic_not_exist_remark(topic)));
   }
 
   const TopicConfig& topic_config = entry->config;
   if (header.queue_id >= std::max(topic_config.read_queue_nums, topic_config.write_queue_nums)) {
-    return send_failure(request, response_code::kSystemError,
-                        fmt::format("request queueId[{}] is illegal, {} Producer: {}",
-                                    header.queue_id, topic_config.describe(), peer));
+    return refuse(send_failure(request, response_code::kSystemError,
+                               fmt::format("request queueId[{}] is illegal, {} Producer: {}",
+                                           header.queue_id, topic_config.describe(), peer)));
   }
   int queue_id = header.queue_id;
   if (queue_id < 0) {
     if (topic_config.write_queue_nums <= 0) {
-      return send_failure(request, response_code::kSystemError, "/ by zero");
+      return refuse(send_failure(request, response_code::kSystemError, "/ by zero"));
     }
     queue_id = static_cast<int>(random_queue_() %
                                 static_cast<unsigned>(topic_config.write_queue_nums));
   }
-  if (header.batch) return send_batch(request, header, *entry, queue_id, now_ms, forced_code);
-  return send_single(request, header, *entry, queue_id, now_ms, forced_code);
+  target.entry = entry;
+  target.queue_id = queue_id;
+  return target;
 }
 
 // DELAY (CommitLog.asyncPutMessage 4.9.8, HookUtils.handleScheduleMessage 5.x), 5.x timer
@@ -386,7 +440,7 @@ Result<Broker::Placement> Broker::place(const DecodedSendHeader& header,
 std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& request,
                                                    const DecodedSendHeader& header,
                                                    TopicEntry& entry, int queue_id,
-                                                   std::int64_t now_ms,
+                                                   std::string_view peer, std::int64_t now_ms,
                                                    std::optional<int> forced_code) {
   const bool answer = !request.is_oneway();
   SendProperties scanned = scan_send_properties(header.properties);
@@ -443,7 +497,8 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
     Record real = record;
     real.topic = header.topic;
     real.queue_id = queue_id;
-    HalfMessage half{OwnedRecord(real), written.queue_offset, std::nullopt};
+    HalfMessage half{OwnedRecord(real), written.queue_offset, std::nullopt,
+                     std::string(peer),  now_ms,           header.reconsume_times};
     if (auto group = decode_properties(stored_properties); group.count("PGROUP")) {
       half.producer_group = group.at("PGROUP");
     }
@@ -455,6 +510,16 @@ std::optional<RemotingCommand> Broker::send_single(const RemotingCommand& reques
     const bool recallable = !placement->recall_handle.empty();
     deliver_later(*placement->deliver_in, OwnedRecord(real),
                   recallable ? std::string(*scanned.uniq_key) : std::string());
+  } else if (config_.auto_reply_delay) {
+    const auto sent = decode_properties(stored_properties);
+    if (sent.count("REPLY_TO_CLIENT") > 0 && sent.count("CORRELATION_ID") > 0) {
+      auto_replies_.after(*config_.auto_reply_delay,
+                          [this, properties = std::string(stored_properties),
+                           body = std::string(request.body)]() mutable {
+                            reply_to_request(properties, std::move(body),
+                                             UniqueIdGenerator::system_now_ms());
+                          });
+    }
   }
 
   if (!answer) return std::nullopt;
@@ -648,7 +713,9 @@ std::string Broker::forced_failure_remark(int code, const std::string& topic) co
 
 // ClientManageProcessor.heartBeat: HeartbeatData.decode(body) is fastjson's parseObject of
 // new String(body); an empty body arrives as null.
-RemotingCommand Broker::handle_heartbeat(const RemotingCommand& request) {
+// ProducerManager.registerProducer: the connection becomes a channel of each producer group and
+// the client's channel.
+RemotingCommand Broker::handle_heartbeat(const RemotingCommand& request, std::string_view peer) {
   if (request.body.empty()) {
     return exception_response(request, null_pointer_remark("java.lang.String.<init>(String.java)"));
   }
@@ -669,20 +736,33 @@ RemotingCommand Broker::handle_heartbeat(const RemotingCommand& request) {
       for (const auto& producer : *producers) {
         if (!producer.is_object()) continue;
         auto group = producer.find("groupName");
-        if (group != producer.end() && group->is_string()) groups.insert(group->get<std::string>());
+        if (group == producer.end() || !group->is_string()) continue;
+        groups.insert(group->get<std::string>());
+        group_channels_[group->get<std::string>()].emplace(peer);
+        client_channels_[client_id->get<std::string>()] = std::string(peer);
       }
     }
   }
   return server_response(request, response_code::kSuccess);
 }
 
-RemotingCommand Broker::handle_unregister(const RemotingCommand& request) {
+// ClientManageProcessor.unregisterClient, ProducerManager.unregisterProducer for the header's
+// producerGroup.
+RemotingCommand Broker::handle_unregister(const RemotingCommand& request, std::string_view peer) {
   const std::string* client_id = request.field("clientID");
   if (!client_id) {
     return framework_response(request, response_code::kSystemError,
                               "the custom field <clientID> is null");
   }
   clients_.erase(*client_id);
+  if (const std::string* group = request.field("producerGroup")) {
+    auto channels = group_channels_.find(*group);
+    if (channels != group_channels_.end()) {
+      channels->second.erase(std::string(peer));
+      client_channels_.erase(*client_id);
+      if (channels->second.empty()) group_channels_.erase(channels);
+    }
+  }
   // ClientManageProcessor.unregisterClient: createResponseCommand(UnregisterClientResponseHeader
   // .class), a header without fields, so fastjson writes "extFields":{}.
   RemotingCommand response = server_response(request, response_code::kSuccess);
@@ -887,6 +967,288 @@ RemotingCommand Broker::handle_recall(const RemotingCommand& request, std::int64
   return response;
 }
 
+void Broker::channel_closed(std::string_view peer) {
+  for (auto group = group_channels_.begin(); group != group_channels_.end();) {
+    group->second.erase(std::string(peer));
+    group = group->second.empty() ? group_channels_.erase(group) : std::next(group);
+  }
+  for (auto client = client_channels_.begin(); client != client_channels_.end();) {
+    client = client->second == peer ? client_channels_.erase(client) : std::next(client);
+  }
+}
+
+std::optional<std::string> Broker::available_channel(const std::string& group) {
+  auto channels = group_channels_.find(group);
+  if (channels == group_channels_.end() || channels->second.empty()) return std::nullopt;
+  const std::size_t index = ++channel_counter_ % channels->second.size();
+  return *std::next(channels->second.begin(), static_cast<std::ptrdiff_t>(index));
+}
+
+void Broker::schedule_transaction_check() {
+  transaction_check_timer_.expires_after(config_.transaction_check_interval);
+  transaction_check_timer_.async_wait([this](std::error_code error) {
+    if (error) return;  // the broker is going away
+    check_transactions(UniqueIdGenerator::system_now_ms());
+    schedule_transaction_check();
+  });
+}
+
+// TransactionalMessageServiceImpl.check (4.9.8) over the half queue in order: a copy checked
+// transactionCheckMax times is discarded (needDiscard comes first, whatever the age); one younger
+// than transactionTimeOut ends the round, the rest being younger still, unless it has
+// CHECK_IMMUNITY_TIME_IN_SECONDS, whose own time it waits (Java also puts such a copy back once,
+// with TRAN_PREPARED_QUEUE_OFFSET; not imitated); an older one, or one born in the future, is
+// put back and checked. Copies written during the round wait for the next ("Fresh stored").
+void Broker::check_transactions(std::int64_t now_ms) {
+  const std::int64_t round_end = commit_log_offset_;
+  for (auto half = half_messages_.begin();
+       half != half_messages_.end() && half->first < round_end;) {
+    const auto next = std::next(half);
+    const auto properties = decode_properties(half->second.real.properties);
+    int checks = 0;
+    if (auto times = properties.find("TRANSACTION_CHECK_TIMES"); times != properties.end()) {
+      checks = parse_java_int(times->second).value_or(-1);  // getInt: -1 when malformed
+      if (checks >= config_.transaction_check_max) {
+        // resolveDiscardMsg (DefaultTransactionalMessageCheckListener): kept aside, never checked
+        // again.
+        Record discarded = half->second.real.view();
+        discarded.topic = kCheckMaxTimeTopic;
+        discarded.queue_id = 0;
+        write(internal_topic(kCheckMaxTimeTopic, 1), discarded, now_ms, nullptr);
+        half_messages_.erase(half);
+        ++half_messages_discarded_;
+        half = next;
+        continue;
+      }
+    }
+    const std::int64_t age = now_ms - half->second.real.fields.born_timestamp;
+    std::int64_t immunity_ms = config_.transaction_timeout_ms;
+    if (auto immunity = properties.find("CHECK_IMMUNITY_TIME_IN_SECONDS");
+        immunity != properties.end()) {
+      // getImmunityTime: seconds; -1 (also what a malformed value reads as) means the timeout.
+      const std::int64_t seconds = parse_java_long(immunity->second).value_or(-1);
+      if (seconds != -1) immunity_ms = seconds * 1000;
+      if (age < immunity_ms) {
+        half = next;
+        continue;
+      }
+    } else if (age >= 0 && age < immunity_ms) {
+      break;
+    }
+    if (age > immunity_ms || age < 0) check_half_message(half, checks + 1, now_ms);
+    half = next;
+  }
+}
+
+// putBackHalfMsgQueue (renewHalfMessageInner: a new copy without flag and reconsume times, the
+// check count in TRANSACTION_CHECK_TIMES), then AbstractTransactionalMessageCheckListener
+// .sendCheckMessage: CHECK_TRANSACTION_STATE, oneway (Broker2Client.checkProducerTransactionState),
+// to one channel of the PGROUP group, with the checked copy (real topic and queue, new offsets)
+// as MessageDecoder.encode writes it.
+void Broker::check_half_message(std::map<std::int64_t, HalfMessage>::iterator half_entry,
+                                int check_count, std::int64_t now_ms) {
+  HalfMessage& half = half_entry->second;
+  half.real.properties = properties_with(
+      half.real.properties, {{"TRANSACTION_CHECK_TIMES", std::to_string(check_count)}});
+  Record copy = half.real.view();
+  copy.topic = kHalfTopic;
+  copy.queue_id = 0;
+  copy.flag = 0;
+  const Written written = write(internal_topic(kHalfTopic, 1), copy, now_ms, nullptr);
+
+  MessageExt checked;
+  checked.topic = half.real.topic;
+  checked.queue_id = half.real.fields.queue_id;
+  checked.flag = half.real.fields.flag;
+  checked.queue_offset = written.queue_offset;
+  checked.commit_log_offset = written.commit_log_offset;
+  checked.sys_flag = half.real.fields.sys_flag;
+  checked.born_timestamp = half.real.fields.born_timestamp;
+  checked.born_host = half.born_host;
+  checked.store_timestamp = half.store_timestamp;
+  checked.store_host = config_.address();
+  checked.reconsume_times = half.reconsume_times;
+  checked.body_crc = body_crc(half.real.body);
+  checked.body = half.real.body;
+  checked.properties = half.real.properties;
+
+  RemotingCommand request =
+      server_request(broker_request_code::kCheckTransactionState, config_.version);
+  std::string offset_msg_id;
+  append_offset_msg_id(store_ip_, config_.port, written.commit_log_offset, offset_msg_id);
+  request.ext_fields = {{"tranStateTableOffset", std::to_string(written.queue_offset)},
+                        {"commitLogOffset", std::to_string(written.commit_log_offset)},
+                        {"offsetMsgId", std::move(offset_msg_id)}};
+  // 5.x sendCheckMessage also names the broker (RpcRequestHeader.bname).
+  if (config_.version == ServerVersion::k5_3_3) request.ext_fields.emplace("bname", config_.name);
+  if (auto uniq_key = decode_properties(half.real.properties); uniq_key.count("UNIQ_KEY") > 0) {
+    request.ext_fields.emplace("msgId", uniq_key.at("UNIQ_KEY"));
+    request.ext_fields.emplace("transactionId", uniq_key.at("UNIQ_KEY"));
+  }
+  // Encoding fails only for a born host that is no IPv4 "ip:port": such a check has no body.
+  if (auto body = encode_message_ext(checked)) request.body = std::move(*body);
+
+  // The copy replaces the message: END_TRANSACTION names its offsets from now on.
+  half.real.fields.flag = 0;
+  half.reconsume_times = 0;
+  half.store_timestamp = now_ms;
+  half.half_queue_offset = written.queue_offset;
+  auto node = half_messages_.extract(half_entry);
+  node.key() = written.commit_log_offset;
+  const HalfMessage& moved = half_messages_.insert(std::move(node)).position->second;
+
+  const std::optional<std::string> channel =
+      moved.producer_group ? available_channel(*moved.producer_group) : std::nullopt;
+  if (channel && link_ &&
+      link_->send_request(*channel, std::move(request), std::chrono::milliseconds(0), {})) {
+    ++checks_sent_;
+  } else {
+    ++checks_without_producer_;
+  }
+}
+
+// ReplyMessageProcessor (4.9.8): the send checks, then PUSH_REPLY_MESSAGE_TO_CLIENT to the
+// channel of the REPLY_TO_CLIENT client (ProducerManager.findChannel), waiting for its answer
+// (Broker2Client.callClient); then the reply is stored in its topic (storeReplyMessageEnable)
+// and the replier answered: SUCCESS only when the push was acknowledged.
+std::optional<RemotingCommand> Broker::handle_send_reply(const RemotingCommand& request,
+                                                         std::string peer, std::int64_t now_ms) {
+  auto decoded = decode_broker_send_header(request);
+  if (!decoded) return exception_failure(request, decoded.error().message);
+  SendTarget target = check_send_target(request, *decoded, peer);
+  if (!target.entry) return std::move(target.refusal);
+  const DecodedSendHeader& header = decoded->fields;
+
+  // What answering needs of the request: its code, opaque, serialization and oneway flag.
+  RemotingCommand answered = RemotingCommand::request(request.code);
+  answered.opaque = request.opaque;
+  answered.flag = request.flag;
+  answered.serialize_type = request.serialize_type;
+  auto pending = std::make_shared<PendingReply>(PendingReply{
+      std::move(answered), peer,
+      OwnedRecord(Record{header.topic, target.queue_id, request.body, header.properties,
+                         header.flag, header.sys_flag, header.born_timestamp,
+                         header.producer_group, request.code})});
+  auto answer_now = [&request](RemotingCommand response) -> std::optional<RemotingCommand> {
+    if (request.is_oneway()) return std::nullopt;
+    return response;
+  };
+
+  auto properties = decode_properties(header.properties);
+  const auto reply_to = properties.find("REPLY_TO_CLIENT");
+  if (reply_to == properties.end()) {
+    return answer_now(
+        finish_reply(*pending, "reply message properties[REPLY_TO_CLIENT] is null", now_ms));
+  }
+  const std::string client_id = reply_to->second;
+  const auto channel = client_channels_.find(client_id);
+  if (channel == client_channels_.end()) {
+    return answer_now(finish_reply(
+        *pending, "push reply message fail, channel of <" + client_id + "> not found.", now_ms));
+  }
+
+  properties["PUSH_REPLY_TIME"] = std::to_string(now_ms);
+  RemotingCommand push =
+      server_request(broker_request_code::kPushReplyMessageToClient, config_.version);
+  auto& fields = push.ext_fields;
+  if (!header.producer_group.empty()) fields.emplace("producerGroup", header.producer_group);
+  fields.emplace("topic", header.topic);
+  if (decoded->has_default_topic) fields.emplace("defaultTopic", header.default_topic);
+  if (decoded->has_default_topic_queue_nums) {
+    fields.emplace("defaultTopicQueueNums", std::to_string(header.default_topic_queue_nums));
+  }
+  fields.emplace("queueId", std::to_string(header.queue_id));  // as sent, not the chosen one
+  fields.emplace("sysFlag", std::to_string(header.sys_flag));
+  fields.emplace("bornTimestamp", std::to_string(header.born_timestamp));
+  fields.emplace("flag", std::to_string(header.flag));
+  fields.emplace("properties", encode_properties(properties));
+  if (decoded->has_reconsume_times) {
+    fields.emplace("reconsumeTimes", std::to_string(header.reconsume_times));
+  }
+  fields.emplace("unitMode", header.unit_mode ? "true" : "false");
+  fields.emplace("bornHost", java_socket_address(peer.empty() ? config_.address() : peer));
+  fields.emplace("storeHost", java_socket_address(config_.address()));
+  fields.emplace("storeTimestamp", std::to_string(now_ms));
+  push.body = request.body;
+
+  std::string push_failed = "push reply message to " + client_id + "fail.";  // sic, no space
+  auto on_answer = [this, pending, push_failed](std::optional<RemotingCommand> answer) {
+    const bool acknowledged = answer && answer->code == response_code::kSuccess;
+    RemotingCommand response =
+        finish_reply(*pending, acknowledged ? std::nullopt : std::optional(push_failed),
+                     UniqueIdGenerator::system_now_ms());
+    if (!pending->request.is_oneway() && !pending->peer.empty() && link_) {
+      link_->send_response(pending->peer, pending->request, std::move(response));
+    }
+  };
+  if (link_ && link_->send_request(channel->second, std::move(push), kCallClientTimeout,
+                                   std::move(on_answer))) {
+    return std::nullopt;  // answered once the push is
+  }
+  return answer_now(finish_reply(*pending, std::move(push_failed), now_ms));
+}
+
+RemotingCommand Broker::finish_reply(const PendingReply& reply,
+                                     std::optional<std::string> push_failure,
+                                     std::int64_t now_ms) {
+  const Record record = reply.record.view();
+  RemotingCommand response = send_response(
+      reply.request, push_failure ? response_code::kSystemError : response_code::kSuccess);
+  if (push_failure) {
+    response.remark = std::move(push_failure);
+    ++replies_push_failed_;
+  } else {
+    // handlePushReplyResult: "set to zore to avoid client decoding exception"
+    response.ext_fields.emplace("msgId", "0");
+    response.ext_fields.emplace("queueId", std::to_string(record.queue_id));
+    response.ext_fields.emplace("queueOffset", "0");
+    ++replies_pushed_;
+  }
+  if (!config_.store_reply_messages || config_.slave) return response;
+  auto topic = topics_.find(std::string(record.topic));
+  if (topic == topics_.end() ||
+      static_cast<std::size_t>(record.queue_id) >= topic->second.next_offsets.size()) {
+    return response;  // removed while the push was under way
+  }
+  std::string msg_id;
+  const Written written = write(topic->second, record, now_ms, &msg_id);
+  response.ext_fields.insert_or_assign("msgId", std::move(msg_id));
+  response.ext_fields.insert_or_assign("queueId", std::to_string(record.queue_id));
+  response.ext_fields.insert_or_assign("queueOffset", std::to_string(written.queue_offset));
+  ++replies_stored_;
+  return response;
+}
+
+// MessageUtil.createReplyMessage, sent as DefaultMQProducer sends it (MSG_TYPE reply makes it a
+// SEND_REPLY_MESSAGE; the producer adds UNIQ_KEY). The request's CLUSTER property, which names
+// the reply topic, is this broker's cluster.
+void Broker::reply_to_request(std::string_view request_properties, std::string body,
+                              std::int64_t now_ms) {
+  const auto sent = decode_properties(request_properties);
+  std::map<std::string, std::string> properties{{"MSG_TYPE", std::string(kReplyMessageType)},
+                                                {"UNIQ_KEY", reply_ids_.next()}};
+  for (const char* key : {"CORRELATION_ID", "REPLY_TO_CLIENT", "TTL"}) {
+    if (auto value = sent.find(key); value != sent.end()) properties.emplace(key, value->second);
+  }
+  RemotingCommand reply = RemotingCommand::request(broker_request_code::kSendReplyMessage);
+  reply.ext_fields = {{"producerGroup", std::string(kResponderGroup)},
+                      {"topic", config_.cluster + std::string(kReplyTopicSuffix)},
+                      {"defaultTopic", std::string(kAutoCreateTopicKey)},
+                      {"defaultTopicQueueNums", "4"},
+                      {"queueId", "0"},
+                      {"sysFlag", "0"},
+                      {"bornTimestamp", std::to_string(now_ms)},
+                      {"flag", "0"},
+                      {"properties", encode_properties(properties)},
+                      {"reconsumeTimes", "0"},
+                      {"unitMode", "false"},
+                      {"batch", "false"}};
+  reply.body = std::move(body);
+  ++replies_sent_by_cluster_;
+  // No peer: nobody reads the answer, the counters tell the outcome.
+  (void)handle_send_reply(reply, std::string(), now_ms);
+}
+
 void Broker::put_topic(const TopicConfig& config) {
   TopicEntry& entry = topics_[config.name];
   entry.config = config;
@@ -936,9 +1298,18 @@ nlohmann::json Broker::status() const {
                          {"delivered", delivery_.delivered()},
                          {"recalled", delivery_.cancelled()},
                          {"dropped", deliveries_dropped_}}},
+          {"producer_channels", {{"groups", group_channels_}, {"clients", client_channels_}}},
           {"transactions", {{"half", half_messages_.size()},
                             {"committed", transactions_committed_},
-                            {"rolled_back", transactions_rolled_back_}}}};
+                            {"rolled_back", transactions_rolled_back_},
+                            {"checks_sent", checks_sent_},
+                            {"checks_without_producer", checks_without_producer_},
+                            {"discarded", half_messages_discarded_}}},
+          {"replies", {{"pushed", replies_pushed_},
+                       {"push_failed", replies_push_failed_},
+                       {"stored", replies_stored_},
+                       {"sent_by_cluster", replies_sent_by_cluster_},
+                       {"auto_replies_pending", auto_replies_.pending()}}}};
 }
 
 }  // namespace mqsend

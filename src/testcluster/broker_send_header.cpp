@@ -78,7 +78,8 @@ Result<BrokerSendHeader> decode_broker_send_header(const RemotingCommand& reques
       (status = reader.required_number("g", "bornTimestamp", parse_java_long,
                                        header.born_timestamp, kSendFrame)) ||
       (status = reader.required_number("h", "flag", parse_java_int, header.flag, kSendFrame)) ||
-      (status = reader.number("j", "reconsumeTimes", parse_java_int, header.reconsume_times))) {
+      (status = reader.number("j", "reconsumeTimes", parse_java_int, header.reconsume_times,
+                              &decoded.has_reconsume_times))) {
     return *status;
   }
   std::int32_t max_reconsume_times = 0;

@@ -19,6 +19,7 @@ struct BrokerSendHeader {
   DecodedSendHeader fields;
   bool has_default_topic = false;
   bool has_default_topic_queue_nums = false;
+  bool has_reconsume_times = false;
 };
 
 // Errors are SYSTEM_ERROR with the Java exception remark: a malformed number (Integer.parseInt),

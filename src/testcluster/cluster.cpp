@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "client/producer/message_id.hpp"
+#include "client/producer/properties.hpp"
 #include "testcluster/broker.hpp"
 #include "testcluster/control_commands.hpp"
 
@@ -15,8 +17,9 @@ Error unknown_target(std::string_view target) {
 
 }  // namespace
 
-// One broker server: its logic, its faults and its listeners.
-struct Cluster::Node {
+// One broker server: its logic, its faults and its listeners, through which the broker reaches
+// its clients (a client is on either listener).
+struct Cluster::Node final : ClientLink {
   std::string name;
   FaultState faults;
   std::unique_ptr<Broker> broker;
@@ -32,6 +35,24 @@ struct Cluster::Node {
   Status apply_down_state() {
     if (Status error = endpoint->apply_down_state()) return error;
     return vip_endpoint ? vip_endpoint->apply_down_state() : std::nullopt;
+  }
+
+  bool send_request(std::string_view peer, RemotingCommand request,
+                    std::chrono::milliseconds timeout, ResponseHandler on_response) override {
+    RemotingEndpoint* owner = endpoint_of(peer);
+    return owner && owner->send_request(peer, std::move(request), timeout, std::move(on_response));
+  }
+  bool send_response(std::string_view peer, const RemotingCommand& request,
+                     RemotingCommand response) override {
+    RemotingEndpoint* owner = endpoint_of(peer);
+    return owner && owner->send_response(peer, request, std::move(response));
+  }
+
+ private:
+  RemotingEndpoint* endpoint_of(std::string_view peer) const {
+    if (endpoint->has_connection(peer)) return endpoint.get();
+    if (vip_endpoint && vip_endpoint->has_connection(peer)) return vip_endpoint.get();
+    return nullptr;
   }
 };
 
@@ -105,13 +126,17 @@ std::unique_ptr<Cluster::Node> Cluster::make_broker_node(const std::string& name
 
 std::unique_ptr<RemotingEndpoint> Cluster::make_broker_endpoint(Node& node, const std::string& target) {
   Node* raw = &node;
-  return std::make_unique<RemotingEndpoint>(
+  auto endpoint = std::make_unique<RemotingEndpoint>(
       io_, target, options_.version, node.faults, log_,
       acl_.guard(GuardedServer::kBroker, [raw](const RemotingCommand& request, std::string_view peer,
                                                std::int64_t now_ms) {
         return raw->broker->handle(request, peer, now_ms);
       }),
       tls_.get());
+  endpoint->set_close_handler([raw](const std::string& peer) {
+    if (raw->broker) raw->broker->channel_closed(peer);
+  });
+  return endpoint;
 }
 
 // Without a VIP listener: the port as asked. With one: the VIP port is the broker port - 2, so
@@ -149,6 +174,11 @@ Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
   config.auto_create_topic = options_.auto_create_topic;
   config.max_message_size = options_.max_message_size;
   config.delay_levels = options_.delay_levels;
+  config.transaction_check_interval = options_.transaction_check_interval;
+  config.transaction_timeout_ms = options_.transaction_timeout_ms;
+  config.transaction_check_max = options_.transaction_check_max;
+  config.store_reply_messages = options_.store_reply_messages;
+  config.auto_reply_delay = options_.auto_reply_delay;
 
   if (options_.slave) {
     entry->slave = make_broker_node(name, true);
@@ -158,12 +188,14 @@ Status Cluster::start_broker(const std::string& name, std::uint16_t port) {
     slave_config.slave = true;
     entry->slave->broker =
         std::make_unique<Broker>(slave_config, store_, entry->slave->faults, nullptr, io_);
+    entry->slave->broker->set_client_link(entry->slave.get());
   }
   // Register the addresses first: the broker registers its topics while it is built.
   BrokerNode& node = *brokers_.emplace_back(std::move(entry));
   register_broker(node);
   node.master->broker =
       std::make_unique<Broker>(config, store_, node.master->faults, &name_server_, io_);
+  node.master->broker->set_client_link(node.master.get());
   for (const TopicSpec& topic : options_.topics) {
     TopicConfig topic_config;
     topic_config.name = topic.name;
@@ -287,6 +319,27 @@ Status Cluster::change_topic(const TopicChange& change) {
     broker.put_topic(config);
   }
   return std::nullopt;
+}
+
+Result<std::string> Cluster::reply(const std::string& correlation_id, std::string body) {
+  const auto& messages = store_.messages();
+  for (auto message = messages.rbegin(); message != messages.rend(); ++message) {
+    const auto properties = decode_properties(message->properties);
+    const auto correlation = properties.find("CORRELATION_ID");
+    const auto type = properties.find("MSG_TYPE");
+    if (correlation == properties.end() || correlation->second != correlation_id ||
+        properties.count("REPLY_TO_CLIENT") == 0 ||
+        (type != properties.end() && type->second == "reply")) {
+      continue;
+    }
+    BrokerNode* broker = find_broker(message->broker);
+    if (!broker) break;
+    broker->master->broker->reply_to_request(message->properties, std::move(body),
+                                             UniqueIdGenerator::system_now_ms());
+    return message->broker;
+  }
+  return Error{error_code::kInvalidArgument,
+               "no stored request with CORRELATION_ID " + correlation_id};
 }
 
 nlohmann::json Cluster::ready_info() const {

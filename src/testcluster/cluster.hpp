@@ -64,6 +64,10 @@ class Cluster {
   // Unregisters the broker from the name server (it keeps serving; add "down" to stop it).
   Status remove_broker(const std::string& name);
   Status change_topic(const TopicChange& change);
+  // Replies to the newest stored request with this CORRELATION_ID (a message with REPLY_TO_CLIENT
+  // that is no reply itself) from the broker that stored it, as --auto-reply does; the broker's
+  // name, or an error when no such request is kept.
+  Result<std::string> reply(const std::string& correlation_id, std::string body);
   nlohmann::json status() const;
   RequestLog& request_log() { return log_; }
   MessageStore& message_store() { return store_; }

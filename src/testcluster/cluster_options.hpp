@@ -1,5 +1,6 @@
 #pragma once
 // What the test cluster is started with (the command-line flags, parsed by main).
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -43,6 +44,11 @@ struct ClusterOptions {
   bool vip_channel = true;                    // masters also listen on port - 2, as real ones do
   std::size_t max_message_size = kDefaultBrokerMaxMessageSize;
   DelayLevels delay_levels = parse_delay_levels(kDefaultDelayLevels).value();
+  std::chrono::milliseconds transaction_check_interval = kDefaultTransactionCheckInterval;
+  std::int64_t transaction_timeout_ms = kDefaultTransactionTimeoutMs;
+  int transaction_check_max = kDefaultTransactionCheckMax;
+  bool store_reply_messages = true;
+  std::optional<std::chrono::milliseconds> auto_reply_delay;  // off unless set
   std::vector<TargetedFault> faults;          // applied once everything listens
   std::size_t store_limit = std::numeric_limits<std::size_t>::max();
   std::size_t log_limit = 200000;

@@ -135,6 +135,17 @@ Json run_topic(Cluster& cluster, const Json& command) {
   return from_status(cluster.change_topic(change));
 }
 
+Json run_reply(Cluster& cluster, const Json& command) {
+  auto correlation_id = optional_string(command, "correlation_id");
+  auto body = optional_string(command, "body");
+  if (!correlation_id) return failed(correlation_id.error());
+  if (!body) return failed(body.error());
+  if (!*correlation_id) return failed(invalid("reply needs \"correlation_id\""));
+  auto broker = cluster.reply(**correlation_id, body->value_or(""));
+  if (!broker) return failed(broker.error());
+  return ok({{"broker", *broker}});
+}
+
 Json run(Cluster& cluster, const Json& command) {
   if (!command.is_object()) return failed(invalid("a command is a JSON object"));
   auto name = optional_string(command, "cmd");
@@ -157,6 +168,7 @@ Json run(Cluster& cluster, const Json& command) {
   if (cmd == "add_broker") return run_add_broker(cluster, command);
   if (cmd == "remove_broker") return run_remove_broker(cluster, command);
   if (cmd == "topic") return run_topic(cluster, command);
+  if (cmd == "reply") return run_reply(cluster, command);
   return failed(invalid("unknown cmd '" + cmd + "'"));
 }
 

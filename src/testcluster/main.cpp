@@ -117,6 +117,36 @@ int main(int argc, char** argv) {
   app.add_option("--delay-levels", delay_levels,
                  "broker messageDelayLevel: durations with unit ms, s, m, h or d, e.g. "
                  "\"100ms 200ms 1s\" (default: the real 18 levels, 1s ... 2h)");
+  std::int64_t check_interval_ms = options.transaction_check_interval.count();
+  app.add_option("--transaction-check-interval", check_interval_ms,
+                 "ms between transaction check rounds (transactionCheckInterval; 0: no checks)")
+      ->type_name("MS")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str(std::to_string(check_interval_ms));
+  app.add_option("--transaction-timeout", options.transaction_timeout_ms,
+                 "age in ms after which a half message is checked back with its producer "
+                 "(transactionTimeOut; CHECK_IMMUNITY_TIME_IN_SECONDS overrides it)")
+      ->type_name("MS")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str(std::to_string(options.transaction_timeout_ms));
+  app.add_option("--transaction-check-max", options.transaction_check_max,
+                 "checks of a half message before it is discarded to TRANS_CHECK_MAX_TIME_TOPIC "
+                 "(transactionCheckMax)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str(std::to_string(options.transaction_check_max));
+  std::int64_t auto_reply_ms = 0;
+  auto* auto_reply_flag =
+      app.add_option("--auto-reply", auto_reply_ms,
+                     "--auto-reply[=DELAY_MS] (alone: 0): answer every stored request "
+                     "(REPLY_TO_CLIENT and CORRELATION_ID, from DefaultMQProducer.request) after "
+                     "DELAY_MS with a reply echoing its body, pushed and stored as a replying "
+                     "consumer's would be (off unless given)")
+          ->expected(0, 1)
+          ->default_str("0")
+          ->type_name("DELAY_MS");
+  app.add_flag("!--no-store-reply-message", options.store_reply_messages,
+               "keep reply messages out of <cluster>_REPLY_TOPIC (storeReplyMessageEnable=false)");
   app.add_option("--fault", fault_flags,
                  "TARGET=KIND[:ARG][:COUNT], e.g. broker-a=down, namesrv=delay:200, "
                  "broker-b=code:SYSTEM_BUSY:2")
@@ -180,6 +210,14 @@ int main(int argc, char** argv) {
   }
 
   if (no_store) options.store_limit = 0;
+  options.transaction_check_interval = std::chrono::milliseconds(check_interval_ms);
+  if (auto_reply_flag->count() > 0) {
+    if (auto_reply_ms < 0) {
+      std::cerr << "mqsend-testcluster: --auto-reply wants a delay of 0 ms or more\n";
+      return 2;
+    }
+    options.auto_reply_delay = std::chrono::milliseconds(auto_reply_ms);
+  }
   for (const CLI::Option* tls_option : {tls_mode_flag, client_auth_flag, cert_out_flag, key_out_flag}) {
     if (!tls && tls_option->count() > 0) {
       std::cerr << "mqsend-testcluster: " << tls_option->get_name() << " needs TLS, not --no-tls\n";

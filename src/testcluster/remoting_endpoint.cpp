@@ -27,6 +27,7 @@ std::int64_t now_ms() {
       .count();
 }
 
+// Responses and the server's own requests alike: extFields in Java HashMap order.
 void encode_response(const RemotingCommand& response, std::string& out) {
   const ExtFieldOrder order = java_ext_field_order(response);
   encode_frame(response, out, &order);
@@ -98,6 +99,17 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     stream_.socket().close(ignored);
     auto self = shared_from_this();  // erase may drop the last owner
     endpoint_.connections_.erase(self);
+    if (endpoint_.close_handler_) endpoint_.close_handler_(peer_);
+  }
+
+  const std::string& peer() const { return peer_; }
+
+  // A frame outside the request-response batching: the server's own request, or an answer
+  // given later. Half-open connections stay silent (flush).
+  void write_now(const RemotingCommand& command) {
+    if (closed_) return;
+    encode_response(command, pending_);
+    flush();
   }
 
  private:
@@ -182,7 +194,11 @@ class RemotingEndpoint::Connection : public std::enable_shared_from_this<Connect
     FaultState& faults = endpoint_.faults_;
     const std::int64_t arrival_ms = now_ms();
     endpoint_.log_.add(describe_request(endpoint_.target_, request, arrival_ms));
-    if (request.is_response() || faults.black_hole()) return;
+    if (faults.black_hole()) return;
+    if (request.is_response()) {
+      endpoint_.complete_call(request);
+      return;
+    }
 
     const std::optional<std::int64_t> close_after = faults.close_after();
     if (close_after) {
@@ -382,7 +398,10 @@ RemotingEndpoint::RemotingEndpoint(asio::io_context& io, std::string target, Ser
       acceptor_(io),
       accept_retry_(io) {}
 
-RemotingEndpoint::~RemotingEndpoint() { shutdown(); }
+RemotingEndpoint::~RemotingEndpoint() {
+  close_handler_ = nullptr;  // the owner may be half destroyed
+  shutdown();
+}
 
 Status RemotingEndpoint::listen(std::uint16_t port) {
   port_ = port;
@@ -433,6 +452,58 @@ void RemotingEndpoint::close_connections() {
   // close() erases from the set, so walk a copy.
   const auto connections = connections_;
   for (const auto& connection : connections) connection->close();
+}
+
+RemotingEndpoint::Connection* RemotingEndpoint::find_connection(std::string_view peer) const {
+  // A handful of connections: a scan is cheaper than keeping a second index.
+  for (const auto& connection : connections_) {
+    if (connection->peer() == peer) return connection.get();
+  }
+  return nullptr;
+}
+
+bool RemotingEndpoint::send_request(std::string_view peer, RemotingCommand request,
+                                    std::chrono::milliseconds timeout,
+                                    ResponseHandler on_response) {
+  Connection* connection = find_connection(peer);
+  if (!connection) return false;
+  request.opaque = next_opaque_++;
+  request.flag &= ~kResponseFlag;
+  if (on_response) {
+    request.flag &= ~kOnewayFlag;
+    auto timer = std::make_unique<asio::steady_timer>(io_, timeout);
+    const std::int32_t opaque = request.opaque;
+    timer->async_wait([this, opaque](std::error_code error) {
+      if (error == asio::error::operation_aborted) return;  // answered, or the endpoint is gone
+      auto pending = pending_calls_.find(opaque);
+      if (pending == pending_calls_.end()) return;
+      ResponseHandler handler = std::move(pending->second.on_response);
+      pending_calls_.erase(pending);
+      handler(std::nullopt);
+    });
+    pending_calls_[opaque] = PendingCall{std::move(on_response), std::move(timer)};
+  } else {
+    request.flag |= kOnewayFlag;  // markOnewayRPC
+  }
+  connection->write_now(request);
+  return true;
+}
+
+bool RemotingEndpoint::send_response(std::string_view peer, const RemotingCommand& request,
+                                     RemotingCommand response) {
+  Connection* connection = find_connection(peer);
+  if (!connection) return false;
+  std::optional<RemotingCommand> written = as_written_by(version_, request, std::move(response));
+  if (written) connection->write_now(*written);
+  return true;
+}
+
+void RemotingEndpoint::complete_call(const RemotingCommand& response) {
+  auto pending = pending_calls_.find(response.opaque);
+  if (pending == pending_calls_.end()) return;  // nobody waits: dropped
+  ResponseHandler handler = std::move(pending->second.on_response);
+  pending_calls_.erase(pending);  // cancels the timeout
+  handler(response);
 }
 
 void RemotingEndpoint::shutdown() {

@@ -17,6 +17,14 @@ RemotingCommand server_response(const RemotingCommand& request, int code,
   return response;
 }
 
+RemotingCommand server_request(int code, ServerVersion version) {
+  RemotingCommand request = RemotingCommand::request(code);
+  request.language = LanguageCode::kJava;
+  request.version = server_version_ordinal(version);
+  request.serialize_type = SerializeType::kJson;
+  return request;
+}
+
 RemotingCommand framework_response(const RemotingCommand& request, int code, std::string remark) {
   RemotingCommand response = server_response(request, code, std::move(remark));
   response.serialize_type = SerializeType::kJson;

@@ -14,6 +14,11 @@ namespace mqsend {
 RemotingCommand server_response(const RemotingCommand& request, int code,
                                 std::optional<std::string> remark = std::nullopt);
 
+// A request of the server's own (Broker2Client), as RemotingCommand.createRequestCommand builds
+// it on the release: language JAVA, its version ordinal, the default serialization JSON
+// (rocketmq.serialize.type is not set on a broker). The endpoint gives opaque and oneway flag.
+RemotingCommand server_request(int code, ServerVersion version);
+
 // Framework-generated responses (unknown code, flow control, processor exception) use the
 // server's default serialization, JSON, whatever the request used.
 RemotingCommand framework_response(const RemotingCommand& request, int code, std::string remark);

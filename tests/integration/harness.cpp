@@ -402,6 +402,23 @@ std::map<std::string, int> TestCluster::sends_per_target() const {
   return sends;
 }
 
+std::int64_t TestCluster::broker_counter(const std::string& broker, const std::string& pointer) const {
+  const nlohmann::json status_of_all = control({{"cmd", "status"}});  // kept: the loop reads into it
+  for (const auto& status : status_of_all.at("brokers")) {
+    if (status.at("name") == broker) return status.at(nlohmann::json::json_pointer(pointer)).get<std::int64_t>();
+  }
+  throw std::runtime_error("no broker " + broker + " in status");
+}
+
+bool TestCluster::wait_for_counter(const std::string& broker, const std::string& pointer, std::int64_t count,
+                                   std::chrono::milliseconds limit) const {
+  return wait_until([&] { return broker_counter(broker, pointer) >= count; }, limit);
+}
+
+nlohmann::json TestCluster::reply(const std::string& correlation_id, const std::string& body) const {
+  return control({{"cmd", "reply"}, {"correlation_id", correlation_id}, {"body", body}});
+}
+
 std::vector<std::string> with_namesrv(const TestCluster& cluster, std::vector<std::string> args) {
   args.insert(args.begin(), {"-n", cluster.namesrv()});
   return args;

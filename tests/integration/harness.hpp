@@ -115,6 +115,14 @@ class TestCluster {
   bool wait_for_requests(int code, int count, std::chrono::milliseconds limit) const;
   // Send requests (codes 10, 310, 320) logged per listener target ("broker-a", "broker-a-vip").
   std::map<std::string, int> sends_per_target() const;
+  // A status counter of broker `broker` by JSON pointer, e.g. "/transactions/checks_sent" or
+  // "/replies/pushed" (control "status").
+  std::int64_t broker_counter(const std::string& broker, const std::string& pointer) const;
+  // Waits up to `limit` until that counter is at least `count`; false if it never was.
+  bool wait_for_counter(const std::string& broker, const std::string& pointer, std::int64_t count,
+                        std::chrono::milliseconds limit) const;
+  // Control "reply": the broker that replied to the stored request, or the error reply.
+  nlohmann::json reply(const std::string& correlation_id, const std::string& body) const;
 
   // Stops the cluster and returns its exit code.
   int stop();

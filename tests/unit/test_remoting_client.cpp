@@ -568,22 +568,24 @@ TEST_CASE("a malformed frame from the peer fails with kProtocolError and drops t
   CHECK(client.pending_requests() == 0);
 }
 
-TEST_CASE("a server-initiated request is answered with REQUEST_CODE_NOT_SUPPORTED", "[transport]") {
-  constexpr int kCheckTransactionState = 39;
+TEST_CASE("a server request of a code nobody serves is answered REQUEST_CODE_NOT_SUPPORTED, oneway too", "[transport]") {
+  // NettyRemotingAbstract.processRequestCommand (4.9.8) writes the answer without looking at
+  // the oneway bit.
+  constexpr int kUnknownCode = 9999;
   FrameLog received;
   std::optional<RemotingCommand> original;  // server thread only
   ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& frame) {
     received.add(frame);
     if (!frame.is_response()) {
       original = frame;
-      RemotingCommand oneway = RemotingCommand::request(kCheckTransactionState);
+      RemotingCommand oneway = RemotingCommand::request(kUnknownCode);
       oneway.opaque = 5001;
       oneway.flag = kOnewayFlag;
       session.send(oneway);
-      RemotingCommand request = RemotingCommand::request(kCheckTransactionState);
+      RemotingCommand request = RemotingCommand::request(kUnknownCode);
       request.opaque = 5002;
       session.send(request);
-    } else {
+    } else if (frame.opaque == 5002) {
       session.send(echo_of(*original));
     }
   });
@@ -594,11 +596,62 @@ TEST_CASE("a server-initiated request is answered with REQUEST_CODE_NOT_SUPPORTE
   CHECK(response->body == "tx");
 
   const auto frames = received.frames();
-  REQUIRE(frames.size() == 2);  // the request, then the answer to 5002 only (5001 is oneway)
-  CHECK(frames[1].is_response());
-  CHECK(frames[1].opaque == 5002);
-  CHECK(frames[1].code == response_code::kRequestCodeNotSupported);
-  CHECK(frames[1].flag == kResponseFlag);
+  REQUIRE(frames.size() == 3);
+  for (std::size_t i : {1, 2}) {
+    CHECK(frames[i].is_response());
+    CHECK(frames[i].opaque == static_cast<std::int32_t>(5000 + i));
+    CHECK(frames[i].code == response_code::kRequestCodeNotSupported);
+    CHECK(frames[i].remark == std::optional<std::string>(" request type 9999 not supported"));
+  }
+}
+
+TEST_CASE("a served server request reaches its handler, and answer() writes on its connection", "[transport]") {
+  constexpr int kPushReply = 326;
+  constexpr int kCheckTransactionState = 39;
+  FrameLog received;
+  ScriptedServer server([&](ScriptedServer::Session& session, const RemotingCommand& frame) {
+    received.add(frame);
+    if (frame.is_response()) return;
+    RemotingCommand check = RemotingCommand::request(kCheckTransactionState);
+    check.opaque = 7001;
+    check.flag = kOnewayFlag;
+    check.ext_fields = {{"commitLogOffset", "42"}};
+    session.send(check);
+    RemotingCommand push = RemotingCommand::request(kPushReply);
+    push.opaque = 7002;
+    push.body = "reply";
+    session.send(push);
+    session.send(echo_of(frame));
+  });
+  RemotingClient client;
+  std::mutex mutex;
+  std::vector<ServerRequest> served;
+  auto keep = [&](ServerRequest request) {
+    std::lock_guard<std::mutex> lock(mutex);
+    served.push_back(std::move(request));
+  };
+  client.serve(kPushReply, keep);
+  client.serve(kCheckTransactionState, keep);
+
+  REQUIRE(client.invoke_sync(server.address(), request_with_body("x"), 2000ms).ok());
+  REQUIRE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return served.size() == 2;
+  }));
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(served[0].command.code == kCheckTransactionState);
+  CHECK(served[0].command.is_oneway());
+  CHECK(*served[0].command.field("commitLogOffset") == "42");
+  CHECK(served[0].address == server.address());
+  CHECK(served[1].command.body == "reply");
+  CHECK(received.frames().size() == 1);  // nothing answered by itself
+
+  client.answer(served[1], RemotingCommand::response_to(served[1].command, response_code::kSuccess));
+  REQUIRE(eventually([&] { return received.frames().size() == 2; }));
+  const RemotingCommand answer = received.frames()[1];
+  CHECK(answer.is_response());
+  CHECK(answer.opaque == 7002);
+  CHECK(answer.code == response_code::kSuccess);
 }
 
 TEST_CASE("a response nobody waits for is ignored", "[transport]") {

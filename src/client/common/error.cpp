@@ -15,7 +15,7 @@ struct ErrorCodeEntry {
 using C = ErrorClass;
 
 // The one table of codes (ResponseCode.java, ClientErrorCode.java, mqsend's own).
-constexpr std::array<ErrorCodeEntry, 32> kErrorCodes{{
+constexpr std::array<ErrorCodeEntry, 33> kErrorCodes{{
     {0, "SUCCESS", C::kSuccess},
     {1, "SYSTEM_ERROR", C::kBrokerRetryable},
     {2, "SYSTEM_BUSY", C::kBrokerRetryable},
@@ -41,6 +41,7 @@ constexpr std::array<ErrorCodeEntry, 32> kErrorCodes{{
     {error_code::kBrokerNotExistException, "BROKER_NOT_EXIST_EXCEPTION", C::kRoute},
     {error_code::kNoNameServerException, "NO_NAME_SERVER_EXCEPTION", C::kRoute},
     {error_code::kNotFoundTopicException, "NOT_FOUND_TOPIC_EXCEPTION", C::kRoute},
+    {error_code::kRequestTimeoutException, "REQUEST_TIMEOUT_EXCEPTION", C::kTimeout},
     {error_code::kSendRequestFailed, "SEND_REQUEST_FAILED", C::kTransport},
     {error_code::kConnectionClosed, "CONNECTION_CLOSED", C::kTransport},
     {error_code::kProtocolError, "PROTOCOL_ERROR", C::kTransport},

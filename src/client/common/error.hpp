@@ -19,6 +19,7 @@ inline constexpr int kAccessBrokerTimeout = 10002;
 inline constexpr int kBrokerNotExistException = 10003;
 inline constexpr int kNoNameServerException = 10004;
 inline constexpr int kNotFoundTopicException = 10005;
+inline constexpr int kRequestTimeoutException = 10006;  // request(): sent, no reply in time
 // mqsend's own client codes.
 inline constexpr int kSendRequestFailed = 10101;   // frame could not be written
 inline constexpr int kConnectionClosed = 10102;    // peer closed with the request in flight

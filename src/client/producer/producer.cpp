@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <cstdlib>
+#include <unordered_map>
+#include <variant>
 
 #include "client/producer/batch_codec.hpp"
 #include "client/producer/broker_reachability.hpp"
@@ -137,6 +140,27 @@ struct ReadyOutcome {
   std::unique_ptr<PubTrace> trace;  // for the dispatcher, on the caller's thread
 };
 
+struct ReadyRequest {
+  Producer::RequestCallback callback;
+  RequestOutcome outcome;
+};
+
+// What the I/O thread leaves for the caller's thread: a send's outcome, a request's outcome,
+// or a request a broker sent (answered from poll(), where user code may run).
+using ReadyItem = std::variant<ReadyOutcome, ReadyRequest, ServerRequest>;
+
+// A request() waiting for its reply, by CORRELATION_ID.
+struct PendingReply {
+  PendingReply(asio::io_context& io, Milliseconds timeout) : timer(io, timeout) {}
+  Producer::RequestCallback callback;
+  std::string correlation_id;
+  std::string topic;
+  Milliseconds timeout{0};
+  SteadyClock::time_point start;
+  std::optional<SendResult> sent;
+  asio::steady_timer timer;  // I/O thread only
+};
+
 struct Producer::Impl {
   explicit Impl(const ProducerOptions& options)
       : options(options),
@@ -156,6 +180,9 @@ struct Producer::Impl {
           std::min(options.send_timeout, Milliseconds(1000)));
     }
     route_refresh.start();
+    auto to_caller = [this](ServerRequest request) { queue_item(std::move(request)); };
+    remoting->serve(kCheckTransactionStateRequestCode, to_caller);
+    remoting->serve(kPushReplyMessageRequestCode, to_caller);
   }
 
   // Masters of every cached topic's route, for the heartbeats.
@@ -230,7 +257,8 @@ struct Producer::Impl {
   // The start of every send: validation, budget, then the route lookup.
   void start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
              std::optional<MessageQueue> target, Producer::Callback callback,
-             std::optional<std::string> sharding_key = std::nullopt);
+             std::optional<std::string> sharding_key = std::nullopt,
+             std::optional<Milliseconds> budget = std::nullopt);
   void on_route(const SendStatePtr& state, Result<TopicPublishInfoPtr> route);
   // An ordered send: its queue by hash, then its turn on that queue.
   void place_ordered(const SendStatePtr& state);
@@ -259,7 +287,21 @@ struct Producer::Impl {
   // message elsewhere, after any "last" attempt (a moved-from payload went out empty).
   RemotingCommand request_for(const PreparedMessage& message, const MessageQueue& queue) const;
   void finish(const SendStatePtr& state, Result<SendResult> result);
+  // Any thread: leaves `item` for poll(), waking the caller once per I/O event.
+  void queue_item(ReadyItem item);
   std::size_t poll(Milliseconds timeout);
+  // poll(), for a request a broker sent.
+  void serve(const ServerRequest& request);
+  void check_transaction(const ServerRequest& request);
+  void deliver_reply(const ServerRequest& request);
+  // The waiting request of `correlation_id`, taken out of the table; null when none waits.
+  std::shared_ptr<PendingReply> take_pending_reply(const std::string& correlation_id);
+  void on_request_sent(const std::string& correlation_id, SendOutcome sent);
+  // The caller's thread: reports a request's outcome.
+  void report_request(const std::shared_ptr<PendingReply>& pending, RequestOutcome outcome);
+  // The I/O thread: the request's time is up (or the producer closes) with no reply.
+  void expire_request(const std::string& correlation_id, Error error);
+  void expire_all_requests();
 
   const ProducerOptions& options;
   std::unique_ptr<RemotingClient> remoting;  // first member: destroyed last
@@ -274,8 +316,11 @@ struct Producer::Impl {
   std::unique_ptr<TraceDispatcher> tracer;
   std::atomic<const TopicPublishInfo*> last_registered_route{nullptr};
   OrderedGate<SendStatePtr> ordered;
-  OutcomeQueue<ReadyOutcome> outcomes;
-  std::vector<ReadyOutcome> taken;  // poll()'s batch, kept for its capacity (a callback may poll)
+  OutcomeQueue<ReadyItem> outcomes;
+  std::vector<ReadyItem> taken;  // poll()'s batch, kept for its capacity (a callback may poll)
+  Producer::TransactionChecker transaction_checker;  // set before the first send
+  std::mutex replies_mutex;
+  std::unordered_map<std::string, std::shared_ptr<PendingReply>> replies;  // by CORRELATION_ID
   std::atomic<std::size_t> unreported{0};
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> closing{false};
@@ -304,6 +349,10 @@ Result<PreparedMessage> Producer::Impl::prepare(Message& message) {
     prepared.payload.sys_flag = compressed_sys_flag(options.compress_type);
   } else {
     prepared.payload.body = std::move(message.body);
+  }
+  // sendKernelImpl: a half message says so in its sysFlag.
+  if (message.property(property_key::kTransactionPrepared) == "true") {
+    prepared.payload.sys_flag |= sys_flag::kTransactionPrepared;
   }
   if (tracer) prepared.trace = trace_before(message, prepared.payload.body.size());
   encode_properties(message.properties, prepared.payload.properties);
@@ -398,11 +447,11 @@ RemotingCommand Producer::Impl::request_for(const PreparedMessage& message,
 
 void Producer::Impl::start(SendMode mode, Result<PreparedMessage> prepared, int attempts,
                            std::optional<MessageQueue> target, Producer::Callback callback,
-                           std::optional<std::string> sharding_key) {
+                           std::optional<std::string> sharding_key, std::optional<Milliseconds> budget) {
   auto state = std::make_shared<SendState>();
   state->start = SteadyClock::now();
   state->mode = mode;
-  state->budget = options.send_timeout;
+  state->budget = budget.value_or(options.send_timeout);
   state->attempts_left = attempts;
   state->callback = std::move(callback);
   state->sharding_key = std::move(sharding_key);
@@ -640,7 +689,11 @@ void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result
   if (outcome.result && state->message.trace && !state->message.trace->store_host.empty()) {
     trace = std::move(state->message.trace);
   }
-  outcomes.push(ReadyOutcome{std::move(state->callback), std::move(outcome), std::move(trace)});
+  queue_item(ReadyOutcome{std::move(state->callback), std::move(outcome), std::move(trace)});
+}
+
+void Producer::Impl::queue_item(ReadyItem item) {
+  outcomes.push(std::move(item));
   // One wake per I/O event: posted, it runs after the I/O thread's current event and every
   // outcome that event completes (see outcome_queue.hpp). Once the I/O loop has stopped
   // (close()), nothing waits for a wake: close() and poll() take what is queued.
@@ -653,13 +706,20 @@ void Producer::Impl::finish(const SendStatePtr& state, Result<SendResult> result
 }
 
 std::size_t Producer::Impl::poll(Milliseconds timeout) {
-  std::vector<ReadyOutcome> batch;
+  std::vector<ReadyItem> batch;
   batch.swap(taken);
   outcomes.take(timeout, batch);
   const std::size_t count = batch.size();
-  for (auto& ready : batch) {
-    if (ready.trace) tracer->append(*ready.trace);
-    if (ready.callback) ready.callback(std::move(ready.outcome));
+  for (auto& item : batch) {
+    if (auto* ready = std::get_if<ReadyOutcome>(&item)) {
+      if (ready->trace) tracer->append(*ready->trace);
+      if (ready->callback) ready->callback(std::move(ready->outcome));
+    } else if (auto* request = std::get_if<ReadyRequest>(&item)) {
+      if (request->callback) request->callback(std::move(request->outcome));
+    } else {
+      serve(std::get<ServerRequest>(item));
+      continue;  // no send of the caller's
+    }
     // The slot frees only once reported: a slow reporter slows the sender down.
     unreported.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -667,6 +727,92 @@ std::size_t Producer::Impl::poll(Milliseconds timeout) {
   taken.swap(batch);
   if (tracer) tracer->poll();
   return count;
+}
+
+void Producer::Impl::serve(const ServerRequest& request) {
+  if (request.command.code == kCheckTransactionStateRequestCode) return check_transaction(request);
+  deliver_reply(request);
+}
+
+// ClientRemotingProcessor.checkTransactionState + DefaultMQProducerImpl.checkTransactionState:
+// the checker's state goes back oneway to the broker that asked; a check that does not decode,
+// or reaches a producer without a checker, is dropped as Java drops it.
+void Producer::Impl::check_transaction(const ServerRequest& request) {
+  if (!transaction_checker || closing) return;
+  auto check = parse_transaction_check(request.command);
+  if (!check) return;
+  if (!options.name_space.empty()) {
+    check->message.topic = unwrap_namespace(options.name_space, check->message.topic);
+  }
+  const TransactionState state = transaction_checker(*check);
+  const EndTransactionHeader header =
+      end_transaction_for_check(*check, request_options.producer_group, state);
+  remoting->invoke_oneway(request.address, build_end_transaction_request(header, options.serialize),
+                          Milliseconds(3000), [](Status) {});  // Java's fixed 3000 ms, unobserved
+}
+
+// ClientRemotingProcessor.receiveReplyMessage: SUCCESS once the reply is taken, whether or not
+// a request waits for it (a late reply is logged and dropped).
+void Producer::Impl::deliver_reply(const ServerRequest& request) {
+  auto reply = parse_reply_push(request.command, wall_clock_ms());
+  remoting->answer(request, reply ? RemotingCommand::response_to(request.command, response_code::kSuccess)
+                                  : RemotingCommand::response_to(request.command, response_code::kSystemError,
+                                                                 "process reply message fail"));
+  if (!reply) return;
+  auto pending = take_pending_reply(reply->correlation_id());
+  if (!pending) return;
+  RequestOutcome outcome{std::move(reply.value()), pending->sent, {}, {}};
+  report_request(pending, std::move(outcome));
+}
+
+std::shared_ptr<PendingReply> Producer::Impl::take_pending_reply(const std::string& correlation_id) {
+  std::lock_guard<std::mutex> lock(replies_mutex);
+  const auto it = replies.find(correlation_id);
+  if (it == replies.end()) return nullptr;
+  auto pending = std::move(it->second);
+  replies.erase(it);
+  return pending;
+}
+
+void Producer::Impl::on_request_sent(const std::string& correlation_id, SendOutcome sent) {
+  if (sent.result) {
+    std::lock_guard<std::mutex> lock(replies_mutex);
+    const auto it = replies.find(correlation_id);
+    if (it != replies.end()) it->second->sent = std::move(sent.result.value());
+    return;
+  }
+  auto pending = take_pending_reply(correlation_id);
+  if (!pending) return;  // the reply came first
+  report_request(pending, RequestOutcome{std::move(sent.result.error()), std::nullopt, {}, {}});
+}
+
+void Producer::Impl::report_request(const std::shared_ptr<PendingReply>& pending, RequestOutcome outcome) {
+  // The timer is the I/O thread's; cancelled there, its handler finds no entry and stops.
+  asio::post(remoting->io_context(), [pending] { pending->timer.cancel(); });
+  outcome.correlation_id = pending->correlation_id;
+  outcome.latency = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - pending->start);
+  if (pending->callback) pending->callback(std::move(outcome));
+  unreported.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Producer::Impl::expire_all_requests() {
+  std::vector<std::string> waiting;
+  {
+    std::lock_guard<std::mutex> lock(replies_mutex);
+    for (const auto& entry : replies) waiting.push_back(entry.first);
+  }
+  for (const auto& correlation_id : waiting) {
+    expire_request(correlation_id, Error{error_code::kShutdown, "the producer closed before the reply"});
+  }
+}
+
+void Producer::Impl::expire_request(const std::string& correlation_id, Error error) {
+  auto pending = take_pending_reply(correlation_id);
+  if (!pending) return;
+  RequestOutcome outcome{std::move(error), pending->sent, pending->correlation_id,
+                         std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - pending->start)};
+  pending->timer.cancel();
+  queue_item(ReadyRequest{std::move(pending->callback), std::move(outcome)});
 }
 
 Producer::Producer(ProducerOptions options)
@@ -702,6 +848,92 @@ void Producer::send_to_queue(Message message, const MessageQueue& queue, Callbac
   impl_->start(SendMode::kSync, impl_->prepare(message), 1, queue, std::move(on_outcome));
 }
 
+void Producer::send_half(SendMode mode, Message message, Callback on_outcome) {
+  message.properties.erase(std::string(property_key::kDelay));
+  message.set_property(property_key::kTransactionPrepared, "true");
+  message.set_property(property_key::kProducerGroup, impl_->request_options.producer_group);
+  send(mode, std::move(message), std::move(on_outcome));
+}
+
+void Producer::end_transaction(const SendResult& half, TransactionState state, Callback on_outcome,
+                               std::optional<std::string> remark) {
+  impl_->unreported.fetch_add(1, std::memory_order_relaxed);
+  const auto started = SteadyClock::now();
+  auto report = [impl = impl_.get(), half, started, on_outcome = std::move(on_outcome)](Status failed) mutable {
+    SendOutcome outcome{failed ? Result<SendResult>(std::move(*failed)) : Result<SendResult>(half),
+                        {half.queue.broker_name},
+                        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started),
+                        true};
+    impl->queue_item(ReadyOutcome{std::move(on_outcome), std::move(outcome), nullptr});
+  };
+  // DefaultMQProducerImpl.endTransaction: the commit-log offset from the offsetMsgId (the
+  // msgId when there is none), the master from the cached route.
+  const auto commit_log_offset =
+      commit_log_offset_of(half.offset_msg_id.empty() ? half.msg_id : half.offset_msg_id);
+  const auto route = impl_->routes.cached(wrap_namespace(options_.name_space, half.queue.topic));
+  const auto address = route ? impl_->send_address(*route, half.queue.broker_name) : std::nullopt;
+  if (!commit_log_offset || !address || impl_->closing) {
+    Error error = impl_->closing ? Error{error_code::kShutdown, "the producer is closed"}
+                  : !address    ? broker_not_in_route(half.queue.broker_name)
+                                : Error{error_code::kInvalidArgument, "the half message has no offsetMsgId: " + half.offset_msg_id};
+    asio::post(impl_->remoting->io_context(), [report, error]() mutable { report(std::move(error)); });
+    return;
+  }
+  EndTransactionHeader header;
+  header.producer_group = impl_->request_options.producer_group;
+  header.tran_state_table_offset = half.queue_offset;
+  header.commit_log_offset = *commit_log_offset;
+  header.state = state;
+  header.msg_id = half.msg_id;
+  if (!half.transaction_id.empty()) header.transaction_id = half.transaction_id;
+  impl_->remoting->invoke_oneway(*address, build_end_transaction_request(header, options_.serialize, std::move(remark)),
+                                 options_.send_timeout, std::move(report));
+}
+
+void Producer::serve_transaction_checks(TransactionChecker checker) {
+  impl_->transaction_checker = std::move(checker);
+}
+
+void Producer::request(Message message, Milliseconds timeout, RequestCallback on_outcome) {
+  auto pending = std::make_shared<PendingReply>(impl_->remoting->io_context(), timeout);
+  pending->callback = std::move(on_outcome);
+  pending->correlation_id = make_correlation_id();
+  pending->topic = message.topic;
+  pending->timeout = timeout;
+  pending->start = SteadyClock::now();
+  impl_->unreported.fetch_add(1, std::memory_order_relaxed);
+  if (!impl_->registration || impl_->closing) {
+    Error refused = impl_->closing ? Error{error_code::kShutdown, "the producer is closed"}
+                                   : Error{error_code::kInvalidArgument, "request() needs register_with_brokers"};
+    impl_->queue_item(ReadyRequest{std::move(pending->callback),
+                                   RequestOutcome{std::move(refused), std::nullopt, pending->correlation_id, {}}});
+    return;
+  }
+  message.set_property(property_key::kCorrelationId, pending->correlation_id);
+  message.set_property(property_key::kReplyToClient, impl_->registration->client_id());
+  message.set_property(property_key::kTtl, std::to_string(timeout.count()));
+  {
+    std::lock_guard<std::mutex> lock(impl_->replies_mutex);
+    impl_->replies.emplace(pending->correlation_id, pending);
+  }
+  // Armed on the I/O thread, which owns the timer.
+  asio::post(impl_->remoting->io_context(), [impl = impl_.get(), pending] {
+    pending->timer.async_wait([impl, pending](const asio::error_code& error) {
+      if (error) return;  // cancelled: answered, failed or closed
+      impl->expire_request(pending->correlation_id,
+                           Error{error_code::kRequestTimeoutException,
+                                 fmt::format("send request message to <{}> OK, but wait reply message timeout, {} ms.",
+                                             pending->topic, pending->timeout.count())});
+    });
+  });
+  // DefaultMQProducerImpl.request: an async send within the request's own timeout.
+  impl_->start(SendMode::kAsync, impl_->prepare(message), attempts(SendMode::kAsync), std::nullopt,
+               [impl = impl_.get(), correlation_id = pending->correlation_id](SendOutcome sent) {
+                 impl->on_request_sent(correlation_id, std::move(sent));
+               },
+               std::nullopt, timeout);
+}
+
 std::size_t Producer::poll(Milliseconds timeout) { return impl_->poll(timeout); }
 
 bool Producer::make_room(Milliseconds timeout) {
@@ -729,6 +961,8 @@ void Producer::close() {
     impl_->closing = true;
     impl_->route_refresh.stop();
     if (impl_->registration) impl_->registration->stop();  // while the connections are there
+    // Requests waiting for replies fail now: their timers would hold the I/O thread up.
+    asio::post(impl_->remoting->io_context(), [impl = impl_.get()] { impl->expire_all_requests(); });
     // Every send still in flight fails with SHUTDOWN on the I/O thread, which then ends:
     // from here on every outcome is in the queue.
     impl_->remoting->shutdown();

@@ -27,8 +27,10 @@
 #include "client/producer/compression.hpp"
 #include "client/producer/fault_strategy.hpp"
 #include "client/producer/message.hpp"
+#include "client/producer/reply_message.hpp"
 #include "client/producer/retry_policy.hpp"
 #include "client/producer/send_result.hpp"
+#include "client/producer/transaction_request.hpp"
 #include "client/remoting/acl_signer.hpp"
 #include "client/remoting/remoting_client.hpp"
 #include "client/remoting/tls_options.hpp"
@@ -94,12 +96,24 @@ struct SendOutcome {
 // max_message_size. --dry-run asks it without a producer; nullopt: the message would go out.
 Status check_send(const ProducerOptions& options, Message& message);
 
+// The outcome of one request (request()): the reply, or why there is none.
+struct RequestOutcome {
+  Result<ReplyMessage> reply;
+  std::optional<SendResult> sent;  // the request message's own send, when it was stored
+  std::string correlation_id;
+  std::chrono::microseconds latency{0};  // from the request call to the reply (or the failure)
+};
+
 class Producer {
  public:
   // Runs once per send, on the thread that calls poll(), make_room(), flush() or close(),
   // outside every producer lock. It may start new sends.
   using Callback = std::function<void(SendOutcome)>;
   using Clock = std::chrono::steady_clock;
+  // Runs in poll() (the caller's thread) for each CHECK_TRANSACTION_STATE a broker sends; the
+  // state it returns goes back as END_TRANSACTION with fromTransactionCheck.
+  using TransactionChecker = std::function<TransactionState(const TransactionCheck&)>;
+  using RequestCallback = std::function<void(RequestOutcome)>;
 
   explicit Producer(ProducerOptions options);
   ~Producer();  // close()
@@ -120,6 +134,26 @@ class Producer {
   // send is in flight at a time, in the order started (ordered_gate.hpp); once a send of the
   // key fails, its later ones fail unsent with ORDER_KEY_STOPPED.
   void send_ordered(SendMode mode, Message message, std::string sharding_key, Callback on_outcome);
+  // TransactionMQProducer.sendMessageInTransaction, its first half: `message` goes as a half
+  // message (TRAN_MSG=true, PGROUP, sysFlag TRANSACTION_PREPARED_TYPE; a delay level is
+  // cleared, as Java clears it), with the usual attempts of `mode` (sync or async).
+  void send_half(SendMode mode, Message message, Callback on_outcome);
+  // endTransaction: END_TRANSACTION, oneway, to the master of the broker that stored `half`,
+  // with `state`. The outcome (poll()) says whether the frame was written; its result is
+  // `half`. `remark`: why the local transaction failed, if it did.
+  void end_transaction(const SendResult& half, TransactionState state, Callback on_outcome,
+                       std::optional<std::string> remark = std::nullopt);
+  // Before the first send. Without a checker a check is dropped, as Java drops it when the
+  // producer has no TransactionListener.
+  void serve_transaction_checks(TransactionChecker checker);
+
+  // DefaultMQProducer.request: sends `message` with CORRELATION_ID, REPLY_TO_CLIENT (this
+  // client's id) and TTL, and waits (on the I/O thread) for the broker to push the reply;
+  // `timeout` covers the send and the wait. The outcome is REQUEST_TIMEOUT_EXCEPTION when no
+  // reply came in time. Needs register_with_brokers (the broker finds the requester by its
+  // heartbeat).
+  void request(Message message, Milliseconds timeout, RequestCallback on_outcome);
+
   // Java's send(msg, mq): one sync attempt to this queue.
   void send_to_queue(Message message, const MessageQueue& queue, Callback on_outcome);
 

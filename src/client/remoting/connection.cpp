@@ -59,12 +59,14 @@ void Connection::OutgoingBatch::clear() {
 
 Connection::Connection(asio::io_context& io, std::string address,
                        std::atomic<std::size_t>& in_flight, ClosedCallback on_closed,
-                       ClosedCallback on_retired, asio::ssl::context* tls)
+                       ClosedCallback on_retired, ServerRequestDispatch dispatch,
+                       asio::ssl::context* tls)
     : io_(io),
       address_(std::move(address)),
       in_flight_(in_flight),
       on_closed_(std::move(on_closed)),
       on_retired_(std::move(on_retired)),
+      dispatch_(std::move(dispatch)),
       tls_(tls),
       resolver_(io),
       stream_(io) {}
@@ -247,8 +249,8 @@ void Connection::on_read(std::size_t bytes) {
   while ((state = decoder_.next(command, decode_error)) == FrameDecoder::State::kFrame) {
     if (command.is_response()) {
       responses_.push_back(std::move(command));
-    } else if (!command.is_oneway()) {
-      answer_server_request(command);
+    } else {
+      on_server_request(std::move(command));
     }
     command = RemotingCommand{};
   }
@@ -293,19 +295,31 @@ void Connection::close_if_retired_and_idle() {
         fmt::format("connection to {} retired after a request timed out", address_));
 }
 
-void Connection::answer_server_request(const RemotingCommand& request) {
-  const std::string frame = encode_frame(RemotingCommand::response_to(
-      request, response_code::kRequestCodeNotSupported,
-      fmt::format("request type {} not supported by this client", request.code)));
+void Connection::on_server_request(RemotingCommand request) {
+  const std::int32_t opaque = request.opaque;
+  const std::int32_t code = request.code;
+  const SerializeType serialize = request.serialize_type;
+  if (dispatch_ && dispatch_(ServerRequest{address_, std::move(request), weak_from_this()})) return;
+  RemotingCommand unsupported;
+  unsupported.code = response_code::kRequestCodeNotSupported;
+  unsupported.opaque = opaque;
+  unsupported.flag = kResponseFlag;
+  unsupported.serialize_type = serialize;
+  unsupported.remark = fmt::format(" request type {} not supported", code);  // Java's text, its space too
+  answer(opaque, encode_frame(unsupported));
+}
+
+void Connection::answer(std::int32_t opaque, std::string_view frame) {
   bool start_write = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::kClosed) return;
     queued_.bytes.append(frame);
-    queued_.requests.push_back({request.opaque, FrameKind::kAnswer, queued_.bytes.size()});
-    start_write = !write_in_progress_;
-    write_in_progress_ = true;
+    queued_.requests.push_back({opaque, FrameKind::kAnswer, queued_.bytes.size()});
+    start_write = !write_in_progress_ && state_ == State::kConnected;
+    write_in_progress_ = write_in_progress_ || start_write;
   }
-  if (start_write) write_queued();
+  if (start_write) asio::post(io_, [self = shared_from_this()] { self->write_queued(); });
 }
 
 void Connection::write_queued() {

@@ -54,11 +54,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called on the I/O thread once the connection is closed (or retired), so its owner can
   // forget it.
   using ClosedCallback = std::function<void(const Connection&)>;
+  // Called on the I/O thread with a request the server sent; false when its code is not served.
+  using ServerRequestDispatch = std::function<bool(ServerRequest)>;
 
   // With `tls` (shared by the client's connections, outliving them) the connection speaks TLS:
   // the handshake follows the connect and counts as part of it.
   Connection(asio::io_context& io, std::string address, std::atomic<std::size_t>& in_flight,
-             ClosedCallback on_closed, ClosedCallback on_retired, asio::ssl::context* tls = nullptr);
+             ClosedCallback on_closed, ClosedCallback on_retired, ServerRequestDispatch dispatch,
+             asio::ssl::context* tls = nullptr);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -70,6 +73,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Any thread, once, after the first submit: resolves, connects (and shakes hands) on the
   // I/O thread.
   void start();
+
+  // Any thread: queues `frame`, an answer to a server request, unless the connection closed.
+  void answer(std::int32_t opaque, std::string_view frame);
 
   // I/O thread: tells the requests that are overdue (RemotingClient::invoke_async), keeping
   // them registered; fails the requests whose deadline has passed and drops their queued frames;
@@ -128,7 +134,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_ready();
   void read();
   void on_read(std::size_t bytes);
-  void answer_server_request(const RemotingCommand& request);
+  // A served code goes to the dispatcher; any other is answered REQUEST_CODE_NOT_SUPPORTED.
+  void on_server_request(RemotingCommand request);
   // Writes `frame` from the calling thread without blocking; what the socket does not take
   // goes to the I/O thread's write. Requires mutex_ and write_in_progress_ set by the caller.
   void write_directly_locked(std::int32_t opaque, std::string_view frame);
@@ -164,6 +171,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<std::size_t>& in_flight_;
   const ClosedCallback on_closed_;
   const ClosedCallback on_retired_;
+  const ServerRequestDispatch dispatch_;
 
   asio::ssl::context* const tls_;
   asio::ip::tcp::resolver resolver_;

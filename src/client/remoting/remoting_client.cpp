@@ -103,6 +103,11 @@ class RemotingClient::Impl {
 
   std::size_t pending_requests() const { return in_flight_.load(); }
 
+  void serve(int code, ServerRequestHandler handler) {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    served_[code] = std::move(handler);
+  }
+
  private:
   std::shared_ptr<Connection> connection_for(const std::string& address, bool& created) {
     std::lock_guard<std::mutex> lock(connections_mutex_);
@@ -110,10 +115,21 @@ class RemotingClient::Impl {
     if (!slot) {
       slot = std::make_shared<Connection>(
           io_, address, in_flight_, [this](const Connection& closed) { forget(closed); },
-          [this](const Connection& retired) { retire(retired); }, tls_context_->get());
+          [this](const Connection& retired) { retire(retired); },
+          [this](ServerRequest request) { return dispatch(std::move(request)); },
+          tls_context_->get());
       created = true;
     }
     return slot;
+  }
+
+  // I/O thread. The table is complete before the first connection exists (serve() comes
+  // first), so it is read without the lock.
+  bool dispatch(ServerRequest request) {
+    const auto it = served_.find(request.command.code);
+    if (it == served_.end()) return false;
+    it->second(std::move(request));
+    return true;
   }
 
   void forget(const Connection& connection) {
@@ -210,6 +226,7 @@ class RemotingClient::Impl {
   std::mutex connections_mutex_;
   std::unordered_map<std::string, std::shared_ptr<Connection>> connections_;
   std::vector<std::shared_ptr<Connection>> retired_;
+  std::unordered_map<int, ServerRequestHandler> served_;
   std::thread io_thread_;  // last member: starts once everything it uses exists
 };
 
@@ -264,6 +281,18 @@ void RemotingClient::invoke_oneway(const std::string& address, RemotingCommand r
       address, request,
       pending_request(PendingRequest::Handler(std::in_place_index<1>, std::move(on_written)),
                       timeout));
+}
+
+void RemotingClient::serve(int code, ServerRequestHandler handler) {
+  impl_->serve(code, std::move(handler));
+}
+
+void RemotingClient::answer(const ServerRequest& request, RemotingCommand response) {
+  const auto connection = request.connection.lock();
+  if (!connection) return;
+  response.opaque = request.command.opaque;
+  response.flag |= kResponseFlag;
+  connection->answer(response.opaque, encode_frame(response));
 }
 
 std::size_t RemotingClient::pending_requests() const { return impl_->pending_requests(); }

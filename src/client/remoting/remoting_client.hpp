@@ -33,6 +33,16 @@ namespace mqsend {
 
 using Milliseconds = std::chrono::milliseconds;
 
+class Connection;
+
+// A request a server sent on one of the client's connections (flag bit 0 clear): a broker's
+// CHECK_TRANSACTION_STATE or PUSH_REPLY_MESSAGE_TO_CLIENT.
+struct ServerRequest {
+  std::string address;  // of the connection it came on
+  RemotingCommand command;
+  std::weak_ptr<Connection> connection;  // where RemotingClient::answer writes
+};
+
 class RemotingClient {
  public:
   using ResponseHandler = std::function<void(Result<RemotingCommand>)>;
@@ -43,6 +53,10 @@ class RemotingClient {
   // the opaque is assigned: request signing (ACL) goes here. Called on the sending thread,
   // possibly from several at once.
   using RequestHook = std::function<void(RemotingCommand&)>;
+
+  // Runs on the I/O thread for each server request of a code given to serve(); must not
+  // block nor run user code: it queues the request for the caller's thread.
+  using ServerRequestHandler = std::function<void(ServerRequest)>;
 
   RemotingClient();
   explicit RemotingClient(RequestHook request_hook);
@@ -75,6 +89,14 @@ class RemotingClient {
   // of a oneway frame it carries closes the connection.
   void invoke_oneway(const std::string& address, RemotingCommand request, Milliseconds timeout,
                      WrittenHandler on_written);
+
+  // Before the first request: server requests with `code` go to `handler`. A request of any
+  // other code is answered REQUEST_CODE_NOT_SUPPORTED, oneway or not, as the 4.9.8 Java
+  // client's NettyRemotingAbstract.processRequestCommand does.
+  void serve(int code, ServerRequestHandler handler);
+  // Any thread: writes `response` as the answer to `request` (its opaque, the response flag)
+  // on the connection the request came on; nothing when that connection has closed.
+  void answer(const ServerRequest& request, RemotingCommand response);
 
   // Number of requests sent and not yet answered or failed, over all connections.
   std::size_t pending_requests() const;
