@@ -268,7 +268,7 @@ TEST_CASE("man page: renders without warnings", "[integration][config]") {
 TEST_CASE("man page: documents every flag of mqsend and mqsend probe", "[integration][config]") {
   std::set<std::string> flags;
   for (const std::vector<std::string>& command : {std::vector<std::string>{"--help"},
-                                                  {"probe", "--help"}, {"recall", "--help"}}) {
+                                                  {"probe", "--help"}, {"recall", "--help"}, {"request", "--help"}}) {
     const auto listed = help_flags(run_mqsend(command).out);
     flags.insert(listed.begin(), listed.end());
   }
