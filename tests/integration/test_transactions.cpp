@@ -168,7 +168,7 @@ TEST_CASE("request: the cluster's responder replies, and the reply is printed wi
   CHECK(cluster.broker_counter("broker-a", "/replies/pushed") == 1);
 }
 
-TEST_CASE("request: one request per stdin line, in order; a reply by hand through the control port", "[integration][request]") {
+TEST_CASE("request: one request per stdin line, in order, and a reply by hand through the control port", "[integration][request]") {
   TestCluster cluster({"--brokers", "1", "--topic", "ReqTopic:2", "--auto-reply"});
   auto run = run_mqsend(with_namesrv(cluster, {"request", "-t", "ReqTopic"}), "one\ntwo\nthree\n");
   INFO(run.err);

@@ -75,7 +75,7 @@ TEST_CASE("MessageExt: the layout of MessageDecoder.encode, field by field", "[t
   CHECK(bytes.substr(96, 7) == "TopicTx");
 }
 
-TEST_CASE("MessageExt: decode reads back what encode wrote; a short buffer is an error", "[transaction]") {
+TEST_CASE("MessageExt: decode reads back what encode wrote, a short buffer is an error", "[transaction]") {
   const MessageExt message = half_message();
   const std::string bytes = encode_message_ext(message).value();
   const auto decoded = decode_message_ext(bytes);
@@ -129,7 +129,7 @@ TEST_CASE("END_TRANSACTION: EndTransactionRequestHeader's fields and commitOrRol
   CHECK(transaction_state_name(TransactionState::kUnknown) == "UNKNOW");
 }
 
-TEST_CASE("CHECK_TRANSACTION_STATE: header and body parsed; the answer is fromTransactionCheck", "[transaction]") {
+TEST_CASE("CHECK_TRANSACTION_STATE: header and body parsed, the answer is fromTransactionCheck", "[transaction]") {
   RemotingCommand check = RemotingCommand::request(kCheckTransactionStateRequestCode);
   check.ext_fields = {{"tranStateTableOffset", "9"},
                       {"commitLogOffset", "1234"},
