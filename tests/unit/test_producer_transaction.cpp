@@ -10,6 +10,7 @@
 
 #include "client/producer/compression.hpp"
 #include "client/producer/message_ext_codec.hpp"
+#include "client/producer/producer.hpp"
 #include "client/producer/properties.hpp"
 #include "client/producer/reply_message.hpp"
 #include "client/producer/transaction_request.hpp"
@@ -198,4 +199,23 @@ TEST_CASE("CORRELATION_ID: a random version-4 UUID each time", "[transaction]") 
     seen.insert(id);
   }
   CHECK(seen.size() == 100);
+}
+
+TEST_CASE("end_transaction after close() still reports its outcome: SHUTDOWN, from the next poll", "[transaction]") {
+  ProducerOptions options;
+  options.name_servers = {"127.0.0.1:1"};
+  Producer producer(options);
+  producer.close();
+  SendResult half;
+  half.msg_id = "AC11000100002A9F0000000000000001";
+  half.offset_msg_id = "7F000001000089B30000000000000249";
+  half.queue = MessageQueue{"TopicTx", "broker-a", 0};
+  std::optional<SendOutcome> ended;
+  producer.end_transaction(half, TransactionState::kCommit, [&ended](SendOutcome outcome) { ended = std::move(outcome); });
+  CHECK(producer.unreported() == 1);
+  producer.poll(std::chrono::milliseconds(0));
+  REQUIRE(ended.has_value());
+  REQUIRE_FALSE(ended->result.ok());
+  CHECK(ended->result.error().code == error_code::kShutdown);
+  CHECK(producer.unreported() == 0);
 }

@@ -876,7 +876,7 @@ void Producer::end_transaction(const SendResult& half, TransactionState state, C
     Error error = impl_->closing ? Error{error_code::kShutdown, "the producer is closed"}
                   : !address    ? broker_not_in_route(half.queue.broker_name)
                                 : Error{error_code::kInvalidArgument, "the half message has no offsetMsgId: " + half.offset_msg_id};
-    asio::post(impl_->remoting->io_context(), [report, error]() mutable { report(std::move(error)); });
+    report(std::move(error));  // queued at once: once closing, the I/O thread may have stopped
     return;
   }
   EndTransactionHeader header;
