@@ -469,6 +469,14 @@ void Producer::Impl::start(SendMode mode, Result<PreparedMessage> prepared, int 
   if (state->target) state->target->topic = state->message.topic;
   const std::string topic = state->message.topic;
   routes.find_async(topic, options.send_timeout, [this, state](Result<TopicPublishInfoPtr> route) {
+    // Ordered sends take their queue places on the I/O thread, in the order they started: one
+    // that finds the route cached, on the caller's thread, must not overtake earlier ones the
+    // route query is about to hand it to (the query's waiters run there, in order).
+    if (state->sharding_key && !remoting->io_context().get_executor().running_in_this_thread()) {
+      asio::post(remoting->io_context(),
+                 [this, state, route = std::move(route)]() mutable { on_route(state, std::move(route)); });
+      return;
+    }
     on_route(state, std::move(route));
   });
 }
